@@ -1,0 +1,35 @@
+"""The Server port: reports workflows and tasks to a remote backend."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dotflow.core.task import Task
+    from dotflow.core.types.status import WorkflowStatus
+
+__all__ = ["Server"]
+
+
+class Server(ABC):
+    """Reports workflow and task state. Must never fail the workflow: report, don't raise."""
+
+    @abstractmethod
+    def create_workflow(self, workflow: str) -> None:
+        """Register a new workflow id."""
+
+    @abstractmethod
+    def update_workflow(self, workflow: str, status: WorkflowStatus) -> None:
+        """Report the workflow's status."""
+
+    @abstractmethod
+    def create_task(self, task: Task) -> None:
+        """Register a task added to a workflow."""
+
+    @abstractmethod
+    def update_task(self, task: Task) -> None:
+        """Report a task's status change."""
+
+    def flush(self, timeout: float | None = None) -> None:  # noqa: B027 - optional hook
+        """Deliver what is still pending, waiting at most ``timeout`` seconds."""

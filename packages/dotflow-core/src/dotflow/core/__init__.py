@@ -1,0 +1,1 @@
+"""The dotflow domain: actions, tasks, contexts, workflows and their execution."""

@@ -1,0 +1,142 @@
+"""The Runtime: everything that happens around a task's computation.
+
+Checkpoint restore, status changes (to notify, log and server, in that order), storing the result,
+the task callback and the keep-going rule live here, so every execution mode shares them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import partial
+from typing import TYPE_CHECKING
+
+from dotflow.core.attempts import Outcome, compute, task_error
+from dotflow.core.context import Context
+from dotflow.core.guard import call_adapter
+from dotflow.core.types.status import TypeStatus
+from dotflow.providers.notify_default import NotifyDefault
+from dotflow.providers.server_default import ServerDefault
+
+if TYPE_CHECKING:
+    from dotflow.core.config import Config
+    from dotflow.core.task import Task
+
+__all__ = ["Runtime"]
+
+logger = logging.getLogger("dotflow")
+
+_COMPLETED = TypeStatus.COMPLETED
+_FAILED = TypeStatus.FAILED
+_RETRY = TypeStatus.RETRY
+_IN_PROGRESS = TypeStatus.IN_PROGRESS
+
+
+class Runtime:
+    """Runs the lifecycle of the tasks of one workflow run.
+
+    Args:
+        config: the workflow's adapters.
+        keep_going: run the remaining tasks after a failure.
+        resume: skip tasks whose result the storage already holds.
+    """
+
+    def __init__(self, config: Config, keep_going: bool = False, resume: bool = False) -> None:
+        self.config = config
+        self.keep_going = keep_going
+        self.resume = resume
+        self.stopped = threading.Event()
+        # The built-in notify and server adapters do nothing: calling them for every status
+        # change of every task would only cost time, so they are left out once, here.
+        notify, server = config.notify, config.server
+        self._notify = None if type(notify).send is NotifyDefault.send else notify.send
+        self._server = (
+            None if type(server).update_task is ServerDefault.update_task else server.update_task
+        )
+        self._log_info = config.log.info
+        self._log_error = config.log.error
+        self._log_warning = config.log.warning
+        self._storage = config.storage
+
+    def transition(self, task: Task, status: TypeStatus) -> None:
+        """Set ``task``'s status and tell notify, log and server, in that order."""
+        task.status = status
+        if self._notify is not None:
+            call_adapter(self._notify, task)
+        if status is _FAILED:
+            call_adapter(self._log_error, task)
+        elif status is _RETRY:
+            call_adapter(self._log_warning, task)
+        else:
+            call_adapter(self._log_info, task)
+        if self._server is not None:
+            call_adapter(self._server, task)
+
+    def restore(self, task: Task) -> bool:
+        """With ``resume``, mark ``task`` Completed from its checkpoint if one exists."""
+        if not self.resume:
+            return False
+        stored = self._storage.get(self._storage.key(task))
+        if stored is None:
+            return False
+        task.current_context = stored
+        task.duration = 0.0
+        self.transition(task, _COMPLETED)
+        return True
+
+    def begin(self, task: Task, previous: Context) -> None:
+        """Mark ``task`` In progress with ``previous`` as its previous context."""
+        task.previous_context = previous
+        self.transition(task, _IN_PROGRESS)
+
+    def finish(self, task: Task, outcome: Outcome) -> None:
+        """Apply ``outcome``: store the result, set the final status, call the task callback."""
+        if outcome.errors:
+            task.errors = (*task.errors, *outcome.errors)
+        task.retry_count = outcome.retries
+        task.duration = outcome.duration
+        failed = outcome.failed
+        if not failed:
+            value = outcome.value
+            if isinstance(value, Context):
+                context = value
+                if context.task_id is None:
+                    context.task_id = task.task_id
+                if context.workflow_id is None:
+                    context.workflow_id = task.workflow_id
+            else:
+                context = Context(value, task.task_id, task.workflow_id)
+            task.current_context = context
+            try:
+                self._storage.post(self._storage.key(task), context)
+            except Exception as error:
+                task.errors = (*task.errors, task_error(outcome.retries + 1, error))
+                failed = True
+        self.transition(task, _FAILED if failed else _COMPLETED)
+        if failed and not self.keep_going:
+            self.stopped.set()
+        if task.callback is not None:
+            try:
+                task.callback(task=task)
+            except Exception:
+                logger.exception("callback of task %s failed; the workflow goes on", task.task_id)
+
+    def fail(self, task: Task, error: BaseException) -> None:
+        """Finish ``task`` as Failed with ``error`` (for errors outside the step itself)."""
+        self.finish(task, Outcome(errors=[task_error(1, error)], failed=True))
+
+    def run_task(self, task: Task, previous: Context) -> Context:
+        """Run one task in this thread and return its context."""
+        if self.restore(task):
+            return task.current_context
+        self.begin(task, previous)
+        self.finish(task, compute(task, partial(self.transition, task, _RETRY)))
+        return task.current_context
+
+    def run_chain(self, tasks: list[Task]) -> None:
+        """Run ``tasks`` in order, each fed the previous one's context, until done or stopped."""
+        previous = Context()
+        for task in tasks:
+            if self.stopped.is_set():
+                return
+            previous = self.run_task(task, previous)

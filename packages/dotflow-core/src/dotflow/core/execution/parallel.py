@@ -1,0 +1,130 @@
+"""Parallel mode: every task computes in its own worker process, all at once.
+
+Workers only compute. Each sends its outcome back through its own pipe as one pickled message (of
+any size; the parent reads every pipe as data arrives, so no worker blocks on a full pipe), and the
+parent does everything else: status changes, storage, callbacks. Events therefore reach notify,
+log and server once, from one process. A worker that dies without answering is seen as the end of
+its pipe, and its task fails with the exit code or signal.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from typing import TYPE_CHECKING, Any
+
+from dotflow.abc.execution import Execution
+from dotflow.core.attempts import Outcome, compute, task_error
+from dotflow.core.context import Context
+from dotflow.core.exceptions import WorkerDiedError
+from dotflow.core.task import Task
+from dotflow.core.types.status import TypeStatus
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from dotflow.core.engine import Runtime
+
+__all__ = ["Parallel"]
+
+_RETRY = b"retry"
+
+
+def _worker(task: Task, conn: Connection) -> None:
+    outcome = compute(task, lambda: conn.send_bytes(_RETRY))
+    try:
+        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:
+        message = (
+            f"the result ({type(outcome.value).__name__}) cannot be sent back from the worker "
+            f"process: {error}; return picklable data"
+        )
+        failure = TypeError(message)
+        failure.__traceback__ = error.__traceback__
+        outcome.errors.append(task_error(outcome.retries + 1, failure))
+        outcome.value, outcome.failed = None, True
+        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    conn.send_bytes(data)
+    conn.close()
+
+
+def _context() -> Any:
+    import multiprocessing
+
+    # fork starts a worker in about a millisecond and runs steps that are not importable (defined
+    # in __main__, closures); elsewhere the platform's safe default applies.
+    method = "fork" if sys.platform.startswith("linux") else None
+    return multiprocessing.get_context(method)
+
+
+class Parallel(Execution):
+    """Each task runs in its own process, all at the same time (at most ``max_workers`` at once)."""
+
+    max_workers = 256
+
+    def run(self, groups: list[list[Task]], runtime: Runtime) -> None:
+        from multiprocessing.connection import wait
+
+        pending = [task for group in groups for task in group if not runtime.restore(task)]
+        pending.reverse()
+        context = _context()
+        running: dict[Any, tuple[Task, Any, list[bytes]]] = {}
+        while pending or running:
+            while pending and len(running) < self.max_workers:
+                task = pending.pop()
+                runtime.begin(task, Context())
+                reader, writer = context.Pipe(duplex=False)
+                # The worker gets the definition only: callbacks stay in this process.
+                job = Task(
+                    task.task_id,
+                    task.workflow_id,
+                    task.step,
+                    None,
+                    task.initial_context,
+                    task.group_name,
+                    TypeStatus.IN_PROGRESS,
+                    previous_context=Context(),
+                )
+                process = context.Process(
+                    target=_worker,
+                    args=(job, writer),
+                    name=f"dotflow-task-{task.task_id}",
+                    daemon=True,
+                )
+                try:
+                    process.start()
+                except Exception as error:  # out of processes or memory
+                    reader.close()
+                    writer.close()
+                    runtime.fail(task, error)
+                    continue
+                writer.close()
+                running[reader] = (task, process, [])
+            for reader in wait(list(running)):
+                task, process, messages = running[reader]
+                try:
+                    message = reader.recv_bytes()
+                except (EOFError, OSError):
+                    del running[reader]
+                    reader.close()
+                    process.join()
+                    self._finish(runtime, task, process, messages)
+                    continue
+                if message == _RETRY:
+                    runtime.transition(task, TypeStatus.RETRY)
+                else:
+                    messages.append(message)
+
+    @staticmethod
+    def _finish(runtime: Runtime, task: Task, process: Any, messages: list[bytes]) -> None:
+        if not messages:
+            runtime.fail(task, WorkerDiedError(process.exitcode))
+            return
+        try:
+            outcome: Outcome = pickle.loads(messages[-1])
+        except Exception as error:
+            runtime.fail(task, TypeError(f"the worker's result could not be read: {error}"))
+            return
+        finally:
+            messages.clear()
+        runtime.finish(task, outcome)

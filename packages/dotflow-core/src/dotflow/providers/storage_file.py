@@ -1,0 +1,91 @@
+"""File storage: one JSON document per task under a folder per workflow.
+
+Layout: ``{path}/{workflow_id}/{task_id}.json``. Every write goes to a temporary file in the same
+folder and is renamed over the target, so a reader (or a resumed run after a crash) sees either
+the old document or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from dotflow.abc.storage import Storage
+from dotflow.core.codec import check_key, decode_context, encode_context
+from dotflow.core.context import Context
+
+__all__ = ["StorageFile"]
+
+_SUFFIX = ".json"
+
+
+class StorageFile(Storage):
+    """Stores contexts as JSON files.
+
+    Args:
+        path: the root folder (created on first write).
+        durable: also ``fsync`` each file and its folder, so results survive a power loss, not
+            only a crash of the process (slower).
+    """
+
+    def __init__(self, path: str | os.PathLike[str] = ".output", durable: bool = False) -> None:
+        self.path = Path(path)
+        self.durable = durable
+
+    def __repr__(self) -> str:
+        return f"StorageFile(path={str(self.path)!r})"
+
+    def _file(self, key: str) -> Path:
+        *folders, name = check_key(key).split("/")
+        return self.path.joinpath(*folders, name + _SUFFIX)
+
+    def post(self, key: str, context: Context) -> None:
+        target = self._file(key)
+        data = encode_context(context, where=f"key {key!r}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # One temporary name per process and thread: no other writer ever uses it, and one left
+        # by a killed process is simply overwritten (it starts with "." so it is never read).
+        temporary = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                if self.durable:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        if self.durable:
+            folder = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
+
+    def get(self, key: str) -> Context | None:
+        try:
+            data = self._file(key).read_bytes()
+        except FileNotFoundError:
+            return None
+        return decode_context(data)
+
+    def list_keys(self, prefix: str) -> list[str]:
+        if not self.path.is_dir():
+            return []
+        keys = []
+        for file in self.path.rglob("*" + _SUFFIX):
+            if file.name.startswith("."):
+                continue
+            key = file.relative_to(self.path).with_suffix("").as_posix()
+            if key.startswith(prefix):
+                keys.append(key)
+        return sorted(keys)
+
+    def delete_prefix(self, prefix: str) -> int:
+        keys = self.list_keys(prefix)
+        for key in keys:
+            self._file(key).unlink(missing_ok=True)
+        return len(keys)

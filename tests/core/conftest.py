@@ -1,0 +1,10 @@
+"""Core tests import their step modules (core_steps.py) by name, as users' code does."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = str(Path(__file__).resolve().parent)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
