@@ -1,0 +1,1 @@
+"""A project laid out as the --workflow RFC describes: steps in actions, a factory in workflow."""

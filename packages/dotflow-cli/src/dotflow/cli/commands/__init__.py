@@ -1,0 +1,1 @@
+"""The subcommands; ``dotflow.cli.main`` imports each one only when it runs."""

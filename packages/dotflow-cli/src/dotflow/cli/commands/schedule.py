@@ -1,0 +1,118 @@
+"""``dotflow schedule``: run a step or a workflow on a cron schedule (needs dotflow-cron)."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import sys
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
+
+from dotflow.cli.commands.start import run_options
+from dotflow.cli.errors import EXIT_FAILED, BadInput
+from dotflow.cli.options import entry_options, output_options
+
+if TYPE_CHECKING:
+    from dotflow import WorkflowRun
+    from dotflow.abc import Scheduler
+
+__all__ = ["schedule"]
+
+
+def _scheduler(cron: str, overlap: str, max_runs: int | None, timezone: str | None) -> Scheduler:
+    from dotflow.core import registry
+    from dotflow.core.exceptions import AdapterNotFoundError
+
+    try:
+        cls = registry.load("scheduler", "cron")
+    except AdapterNotFoundError as error:
+        raise BadInput(f"dotflow schedule needs the cron scheduler: {error}") from error
+    try:
+        if timezone is None:
+            return cls(cron=cron, overlap=overlap, max_runs=max_runs)
+        return cls(cron=cron, overlap=overlap, max_runs=max_runs, timezone=timezone)
+    except (ValueError, TypeError) as error:
+        raise BadInput(f"--cron: {error}") from error
+
+
+def _print_result(run: WorkflowRun, stream: TextIO) -> None:
+    click.echo(json.dumps(run.result().to_dict(), ensure_ascii=False), file=stream)
+
+
+@click.command()
+@entry_options
+@click.option(
+    "--cron",
+    required=True,
+    metavar="EXPR",
+    help='A cron expression: minute hour day month weekday, e.g. "*/5 * * * *".',
+)
+@click.option(
+    "--overlap",
+    type=click.Choice(["skip", "queue", "parallel"]),
+    default="skip",
+    show_default=True,
+    help="When a run is due while the previous one still runs: skip it, queue one, or run "
+    "in parallel.",
+)
+@click.option(
+    "--max-runs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Stop after N runs (default: run until SIGINT or SIGTERM).",
+)
+@click.option(
+    "--timezone", metavar="TZ", help="The time zone CRON is read in, e.g. UTC (default: local)."
+)
+@output_options
+@click.pass_context
+def schedule(
+    ctx: click.Context,
+    cron: str,
+    overlap: str,
+    max_runs: int | None,
+    timezone: str | None,
+    quiet: bool,
+    as_json: bool,
+    verbose: bool,
+    **params: Any,
+) -> None:
+    """Run a step or a workflow every time CRON matches, until stopped.
+
+    \b
+    dotflow schedule --step my_module.my_task --cron "*/5 * * * *"
+    dotflow schedule --step my_module.my_task --cron "0 * * * *" --overlap queue
+    dotflow schedule --step my_module.my_task --cron "0 */6 * * *" --storage file --resume
+
+    CRON has 5 fields (minute hour day month weekday), or 6 with seconds first. Stops on
+    SIGINT or SIGTERM (a running workflow finishes first) or after --max-runs; exits 1 if a
+    task failed in any run. With --resume, a run continues where the one before it stopped
+    when that run failed; after a completed run the next one starts fresh. With --json, each
+    run's result is printed as one JSON line.
+    """
+    from dotflow.cli.compose import compose
+    from dotflow.cli.console import configure_logging
+    from dotflow.cli.running import Reporting
+
+    configure_logging(verbose=verbose, debug=ctx.obj.get("debug", False) if ctx.obj else False)
+    scheduler = _scheduler(cron, overlap, max_runs, timezone)
+    options = run_options(ctx, params)
+    composed = compose(options)
+    composed.workflow.config.scheduler = scheduler
+    reporting = Reporting(
+        composed,
+        quiet=quiet or as_json,
+        on_run=functools.partial(_print_result, stream=sys.stdout) if as_json else None,
+        resume_after_failure=True,
+    )
+    # With --json, stdout holds the documents only: what steps print goes to stderr.
+    printed = contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext()
+    try:
+        with printed:
+            composed.workflow.schedule(**options.start_kwargs())
+    finally:
+        reporting.close()
+    if reporting.failed:
+        ctx.exit(EXIT_FAILED)

@@ -1,0 +1,136 @@
+"""Running a composed workflow with progress, the execution log and a summary for every run.
+
+The workflow's notifier and log are wrapped (never replaced), and its ``start`` is wrapped so that
+a run started by a scheduler is reported exactly like one started by ``dotflow start``.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dotflow.cli.progress import Printer, ProgressNotify
+from dotflow.cli.runlog import RunLog, RunLogWriter, log_file
+from dotflow.cli.storages import describe_storage
+
+if TYPE_CHECKING:
+    from dotflow import Task, WorkflowRun
+    from dotflow.cli.compose import Composed
+
+__all__ = ["Reporting"]
+
+
+def _last_run_unfinished(path: Path) -> bool:
+    """Whether the last run recorded in the execution log ``path`` did not complete."""
+    from dotflow.cli.logread import LogReader
+
+    runs = [r for r in LogReader(path.parent, path.stem).read() if r.get("event") == "workflow"]
+    return not runs or runs[-1].get("status") != "Completed"
+
+
+class _FailuresOnly(Printer):
+    """For ``--quiet`` and ``--json``: failed tasks only, on stderr."""
+
+    def task(self, task: Task) -> None:
+        if task.status.value == "Failed":
+            super().task(task)
+
+    def summary(self, run: WorkflowRun, storage: str, log_file: Any = None) -> None:
+        return None
+
+
+class Reporting:
+    """Reports every run of ``composed.workflow``.
+
+    Args:
+        composed: the workflow and its results folder.
+        quiet: print failures only (on stderr) instead of progress and a summary.
+        on_run: called with every finished run.
+        resume_after_failure: for schedules: ``resume=True`` resumes a run only when the run
+            before it (in this process, or the last one in the execution log) did not complete;
+            after a completed run the next one starts fresh instead of skipping every task.
+    """
+
+    def __init__(
+        self,
+        composed: Composed,
+        quiet: bool = False,
+        on_run: Callable[[WorkflowRun], None] | None = None,
+        resume_after_failure: bool = False,
+    ) -> None:
+        self.workflow = composed.workflow
+        self.on_run = on_run
+        self.resume_after_failure = resume_after_failure
+        self.printer = _FailuresOnly(sys.stderr) if quiet else Printer()
+        self.log_path = log_file(composed.log_root, self.workflow.workflow_id)
+        self.writer = RunLogWriter(self.log_path)
+        self._resume_next = resume_after_failure and _last_run_unfinished(self.log_path)
+        self.runs: list[WorkflowRun] = []
+        self._lock = threading.Lock()
+        config = self.workflow.config
+        config.notify = ProgressNotify(config.notify, self.printer)
+        config.log = RunLog(config.log, self.writer)
+        self._start = self.workflow.start
+        # An instance attribute: the scheduler calls workflow.start() and gets this one.
+        self.workflow.start = self.start  # type: ignore[method-assign]
+
+    def start(self, **kwargs: Any) -> WorkflowRun:
+        """Start a run, wait for it (background too), record and summarise it."""
+        workflow = self.workflow
+        if self.resume_after_failure and kwargs.get("resume"):
+            kwargs = {**kwargs, "resume": self._resume_next}
+        self.writer.write(
+            {
+                "event": "workflow",
+                "workflow_id": workflow.workflow_id,
+                "status": "In progress",
+                "mode": str(kwargs.get("mode", "sequential")),
+                "duration": None,
+                "tasks": workflow.task.count(),
+            }
+        )
+        try:
+            run = self._start(**kwargs)
+            run.wait()
+        except BaseException as error:
+            last = workflow.last_run
+            if last is not None and last.done():
+                self._finished(last)
+            else:  # stopped before any task ran: close the record all the same
+                self.writer.write(
+                    {
+                        "event": "workflow",
+                        "workflow_id": workflow.workflow_id,
+                        "status": "Failed",
+                        "mode": str(kwargs.get("mode", "sequential")),
+                        "duration": None,
+                        "tasks": workflow.task.count(),
+                        "error": f"{type(error).__name__}: {error}",
+                    }
+                )
+            self._resume_next = True
+            raise
+        self._finished(run)
+        log = None if self.writer.broken else self.log_path
+        self.printer.summary(run, describe_storage(workflow.config.storage), log)
+        if self.on_run is not None:
+            self.on_run(run)
+        return run
+
+    def _finished(self, run: WorkflowRun) -> None:
+        self._resume_next = run.status.value != "Completed"
+        self.writer.workflow(run)
+        with self._lock:
+            self.runs.append(run)
+
+    @property
+    def failed(self) -> bool:
+        """Whether a task failed in any run so far."""
+        with self._lock:
+            return any(run.status.value == "Failed" for run in self.runs)
+
+    def close(self) -> None:
+        self.writer.close()
