@@ -1,0 +1,239 @@
+"""StorageGCS: one JSON object per task in a Google Cloud Storage bucket.
+
+Layout: ``gs://{bucket}/{prefix}{workflow_id}/{task_id}.json`` (the same document
+:class:`dotflow.providers.StorageFile` writes). Cloud Storage replaces an object atomically, so
+a reader or a resumed run sees the old document or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from google.api_core.exceptions import GoogleAPICallError, NotFound, RetryError
+from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError
+from google.cloud import storage
+
+from dotflow.abc.storage import Storage
+from dotflow.core.codec import decode_context, encode_context
+from dotflow.core.context import Context
+from dotflow.core.object_layout import key_of, normalize_prefix, object_name
+from dotflow.core.process_local import ProcessLocal
+from dotflow.gcp.client import build_client, make_retry
+from dotflow.gcp.errors import BucketNotConfiguredError, GCSStorageError
+
+__all__ = ["StorageGCS"]
+
+logger = logging.getLogger(__name__)
+
+#: Deletes sent per batch request (Cloud Storage accepts up to 100 calls in one batch).
+DELETE_BATCH = 100
+
+_FAILURES = (GoogleAPICallError, RetryError, GoogleAuthError, OSError)
+_HINTS = {
+    "404": "the bucket does not exist: create it or fix the name",
+    "403": (
+        "access denied: the credentials need storage.objects.list, get, create and delete on "
+        "this bucket (for example roles/storage.objectAdmin)"
+    ),
+    "401": "the credentials were refused: check Application Default Credentials",
+}
+
+
+class StorageGCS(Storage):
+    """Stores each task's context as a JSON object in Cloud Storage.
+
+    The bucket is checked when the storage is made (by listing at most one object under the
+    prefix), so a missing bucket or missing permission fails at once, naming the bucket and the
+    cause.
+
+    Args:
+        bucket: the bucket; when ``None``, the ``DOTFLOW_GCS_BUCKET`` environment variable.
+        prefix: the folder inside the bucket (``"dotflow/"``; ``""`` for the bucket root); when
+            ``None``, ``DOTFLOW_GCS_PREFIX`` or ``"dotflow/"``. A missing final ``/`` is added.
+        project: the Google Cloud project; when ``None``, the one of the environment
+            (``GOOGLE_CLOUD_PROJECT``, Application Default Credentials).
+        client: a ``google.cloud.storage.Client`` to use in this process. Clients cannot cross a
+            ``fork``, so any other process builds its own with the same project, endpoint and
+            credentials.
+        credentials: ``google.auth`` credentials for the clients this storage builds; when
+            ``None``, Application Default Credentials (anonymous with ``STORAGE_EMULATOR_HOST``).
+        retry_deadline: seconds a request may take in total, retries included (the library's
+            ``DEFAULT_RETRY``: 408, 429, 5xx and connection errors, exponential backoff).
+        connect_timeout: seconds to open a connection.
+        read_timeout: seconds to wait for data on an open connection.
+
+    Raises:
+        BucketNotConfiguredError: no bucket given and ``DOTFLOW_GCS_BUCKET`` unset.
+        GCSStorageError: the bucket does not exist, access is denied, no credentials, or the
+            endpoint cannot be reached.
+    """
+
+    def __init__(
+        self,
+        bucket: str | None = None,
+        prefix: str | None = None,
+        project: str | None = None,
+        client: storage.Client | None = None,
+        *,
+        credentials: Any = None,
+        retry_deadline: float = 60.0,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 60.0,
+    ) -> None:
+        bucket = bucket or os.environ.get("DOTFLOW_GCS_BUCKET") or None
+        if not bucket:
+            raise BucketNotConfiguredError()
+        if prefix is None:
+            prefix = os.environ.get("DOTFLOW_GCS_PREFIX", "dotflow/")
+        self.bucket = bucket
+        self.prefix = normalize_prefix(prefix)
+        self.retry_deadline = retry_deadline
+        self.timeout = (connect_timeout, read_timeout)
+        self._retry = make_retry(retry_deadline)
+        if client is not None:
+            self.project = client.project
+            self._credentials = getattr(client, "_credentials", None)
+            self._api_endpoint: str | None = client.api_endpoint
+        else:
+            self.project = project
+            self._credentials = credentials
+            self._api_endpoint = None
+        self._clients: ProcessLocal[storage.Client] = ProcessLocal(self._new_client, client)
+        self._check_bucket()
+
+    def __repr__(self) -> str:
+        return f"StorageGCS(bucket={self.bucket!r}, prefix={self.prefix!r})"
+
+    def _new_client(self) -> storage.Client:
+        logger.debug("new Cloud Storage client for %s in process %s", self.bucket, os.getpid())
+        try:
+            return build_client(self.project, self._credentials, self._api_endpoint)
+        except DefaultCredentialsError as error:
+            msg = (
+                f"cannot open bucket gs://{self.bucket}: no Google Cloud credentials found; run "
+                "`gcloud auth application-default login`, set GOOGLE_APPLICATION_CREDENTIALS, or "
+                "set STORAGE_EMULATOR_HOST to use an emulator"
+            )
+            raise GCSStorageError(msg, self.bucket) from error
+
+    @property
+    def client(self) -> storage.Client:
+        """The Cloud Storage client of the current process."""
+        return self._clients.get()
+
+    def _bucket(self) -> storage.Bucket:
+        return self.client.bucket(self.bucket)
+
+    def _check_bucket(self) -> None:
+        try:
+            blobs = self.client.list_blobs(
+                self.bucket,
+                prefix=self.prefix,
+                max_results=1,
+                retry=self._retry,
+                timeout=self.timeout,
+            )
+            list(blobs)
+        except _FAILURES as error:
+            raise self._error("open bucket", error) from error
+
+    def _error(self, action: str, error: Exception, name: str | None = None) -> GCSStorageError:
+        where = f"gs://{self.bucket}/{name}" if name else f"gs://{self.bucket}"
+        code = ""
+        if isinstance(error, GoogleAPICallError):
+            code = str(error.code or "")
+            cause = f"{code} {error.message}".strip()
+            hint = _HINTS.get(code, "")
+        elif isinstance(error, RetryError):
+            cause = f"gave up after {self.retry_deadline:g} s of retries ({error.cause})"
+            hint = "check the endpoint and the network, or raise retry_deadline"
+        else:
+            cause = f"{type(error).__name__}: {error}"
+            hint = "check STORAGE_EMULATOR_HOST / the endpoint, the credentials and the network"
+        return GCSStorageError(
+            f"cannot {action} {where}: {cause}" + (f"; {hint}" if hint else ""),
+            bucket=self.bucket,
+            key=name,
+            code=code,
+        )
+
+    def object_name(self, key: str) -> str:
+        """The object name ``key`` is stored under (``{prefix}{key}.json``)."""
+        return object_name(self.prefix, key)
+
+    def post(self, key: str, context: Context) -> None:
+        name = self.object_name(key)
+        data = encode_context(context, where=f"key {key!r}")
+        try:
+            self._bucket().blob(name).upload_from_string(
+                data, content_type="application/json", retry=self._retry, timeout=self.timeout
+            )
+        except _FAILURES as error:
+            raise self._error("write", error, name) from error
+
+    def get(self, key: str) -> Context | None:
+        name = self.object_name(key)
+        try:
+            data = (
+                self._bucket().blob(name).download_as_bytes(retry=self._retry, timeout=self.timeout)
+            )
+        except NotFound as error:
+            # A missing object is "no result yet"; a missing bucket is a real failure.
+            if "bucket does not exist" in str(error.message).lower():
+                raise self._error("read", error, name) from error
+            return None
+        except _FAILURES as error:
+            raise self._error("read", error, name) from error
+        return decode_context(data)
+
+    def _names(self, prefix: str) -> list[tuple[str, str]]:
+        """``(key, object name)`` of every stored key starting with ``prefix``, sorted by key."""
+        found = []
+        try:
+            for blob in self.client.list_blobs(
+                self.bucket,
+                prefix=self.prefix + prefix,
+                page_size=1000,
+                fields="items(name),nextPageToken",
+                retry=self._retry,
+                timeout=self.timeout,
+            ):
+                key = key_of(self.prefix, blob.name)
+                if key is not None and key.startswith(prefix):
+                    found.append((key, blob.name))
+        except _FAILURES as error:
+            raise self._error("list", error, self.prefix + prefix) from error
+        return sorted(found)
+
+    def list_keys(self, prefix: str) -> list[str]:
+        return [key for key, _ in self._names(prefix)]
+
+    def delete_prefix(self, prefix: str) -> int:
+        names = [name for _, name in self._names(prefix)]
+        for start in range(0, len(names), DELETE_BATCH):
+            self._delete_batch(names[start : start + DELETE_BATCH])
+        return len(names)
+
+    def _delete_batch(self, names: list[str]) -> None:
+        client = self.client
+        bucket = client.bucket(self.bucket)
+        try:
+            with client.batch(raise_exception=True):
+                for name in names:
+                    bucket.blob(name).delete(timeout=self.timeout)
+            return
+        except _FAILURES as error:
+            # A batch request is not retried by the library and reports only its last failure,
+            # so delete these one by one, each with the retry policy (a missing one is fine).
+            logger.debug(
+                "batch delete in gs://%s failed (%s); deleting one by one", self.bucket, error
+            )
+        for name in names:
+            try:
+                bucket.blob(name).delete(retry=self._retry, timeout=self.timeout)
+            except NotFound:
+                continue
+            except _FAILURES as error:
+                raise self._error("delete", error, name) from error

@@ -1,0 +1,77 @@
+"""``dotflow start --storage s3``: the CLI builds StorageS3 from the environment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from dotflow.aws import StorageS3
+
+HERE = Path(__file__).parent
+
+
+def _dotflow(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dotflow.cli", *args],
+        cwd=HERE,  # the CLI imports steps from the current directory
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_start_with_s3_storage_and_resume(aws_env, s3_endpoint, s3_bucket, tmp_path) -> None:
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    env = {**aws_env, "DOTFLOW_TEST_MARKS": str(marks)}
+    workflow_id = f"cli-{uuid.uuid4().hex[:8]}"
+    args = (
+        "start",
+        "--step",
+        "dotflow.testing.resume_flow.step1",
+        "--storage",
+        "s3",
+        "--workflow-id",
+        workflow_id,
+    )
+
+    first = _dotflow(env, *args)
+    assert first.returncode == 0, first.stderr
+    stored = StorageS3(bucket=s3_bucket, endpoint_url=s3_endpoint)
+    assert stored.get(f"{workflow_id}/1").storage == [1]
+
+    again = _dotflow(env, *args, "--resume")
+    assert again.returncode == 0, again.stderr
+    assert (marks / "task1").read_text().splitlines() == ["ran"], "resume ran the step again"
+
+
+def test_start_with_bucket_and_prefix_from_path(aws_env, s3_endpoint, s3_bucket, tmp_path):
+    env = {**aws_env, "DOTFLOW_TEST_MARKS": str(tmp_path)}
+    del env["DOTFLOW_S3_BUCKET"]
+    workflow_id = f"cli-{uuid.uuid4().hex[:8]}"
+    done = _dotflow(
+        env,
+        "start",
+        "--step",
+        "dotflow.testing.resume_flow.step1",
+        "--storage",
+        "s3",
+        "--path",
+        f"{s3_bucket}/from-cli",
+        "--workflow-id",
+        workflow_id,
+    )
+    assert done.returncode == 0, done.stderr
+    stored = StorageS3(bucket=s3_bucket, prefix="from-cli/", endpoint_url=s3_endpoint)
+    assert stored.get(f"{workflow_id}/1").storage == [1]
+
+
+def test_start_without_a_bucket_is_bad_input(aws_env, tmp_path) -> None:
+    env = {**aws_env, "DOTFLOW_TEST_MARKS": str(tmp_path)}
+    del env["DOTFLOW_S3_BUCKET"]
+    done = _dotflow(env, "start", "--step", "dotflow.testing.resume_flow.step1", "--storage", "s3")
+    assert done.returncode == 2
+    assert "DOTFLOW_S3_BUCKET" in done.stderr and "Traceback" not in done.stderr

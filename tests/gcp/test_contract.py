@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+import pytest
+
+from dotflow.gcp import StorageGCS
+from dotflow.testing import StorageContract
+
+
+class TestStorageGCS(StorageContract):
+    @pytest.fixture(autouse=True)
+    def _server(self, gcs_endpoint: str, gcs_bucket: str) -> None:
+        self.bucket = gcs_bucket
+
+    def make_storage(self) -> StorageGCS:
+        return StorageGCS(bucket=self.bucket)
