@@ -1,0 +1,53 @@
+"""Errors of the Dask execution mode. Each names what went wrong and how to fix it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dotflow.core.exceptions import DotflowError
+
+__all__ = ["DaskConnectionError", "StepNotImportableError", "WorkerLostError"]
+
+
+class StepNotImportableError(DotflowError, TypeError):
+    """A step that Dask workers cannot import by module and name (lambda, closure, ``__main__``)."""
+
+    def __init__(self, step: Any, reason: str) -> None:
+        self.step = step
+        name = getattr(step, "__qualname__", None) or type(step).__name__
+        super().__init__(
+            f"step {name!r} cannot run on Dask workers: {reason}. Workers import every step by "
+            "its module and name, so define it at the top level of a module (for example "
+            "steps.py next to your script, imported with `from steps import ...`) and make that "
+            "module importable on every worker (install it, or put its folder on the workers' "
+            "PYTHONPATH); or run this workflow with mode='parallel' instead"
+        )
+
+
+class WorkerLostError(DotflowError, RuntimeError):
+    """The Dask workers running a task died (the scheduler raised ``KilledWorker``)."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(
+            f"the Dask worker process running this task died before returning a result ({detail}). "
+            "A step that exits its process, crashes the interpreter or runs out of memory kills "
+            "its worker; the scheduler reruns such a task on another worker up to "
+            "distributed.scheduler.allowed-failures times, then gives up"
+        )
+
+
+class DaskConnectionError(DotflowError, ConnectionError):
+    """The Dask scheduler cannot be reached (or a local cluster cannot be started)."""
+
+    def __init__(self, address: str | None, reason: str) -> None:
+        self.address = address
+        if address is None:
+            message = f"cannot start a local Dask cluster: {reason}"
+        else:
+            message = (
+                f"cannot connect to the Dask scheduler at {address!r}: {reason}; check that the "
+                "scheduler is running and the address (DOTFLOW_DASK_ADDRESS or --dask-address, "
+                "e.g. tcp://127.0.0.1:8786) is right"
+            )
+        super().__init__(message)
