@@ -1,0 +1,1 @@
+"""dotflow's performance harness (not part of the test run): ``benchmarks/run``."""

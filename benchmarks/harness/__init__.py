@@ -1,0 +1,1 @@
+"""Measures dotflow side by side with plain Python, dotflow 1.0.1 and Prefect."""
