@@ -76,7 +76,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..
 
 @pytest.fixture(scope="session")
 def bare_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtualenv with only dotflow-core and dotflow-cli (built wheels, no network).
+    """A fresh virtualenv with only dotflow-core and dotflow-cli, built from the working tree.
 
     It is what a user has after ``pip install dotflow-cli``: no dotflow-aws, -gcp, -cron or
     -server, so the "not installed" paths run for real.
@@ -91,7 +91,6 @@ def bare_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "pip",
             "install",
             "-q",
-            "--offline",
             "--python",
             str(venv / "bin" / "python"),
             str(ROOT / "packages" / "dotflow-core"),
