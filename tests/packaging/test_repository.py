@@ -16,24 +16,54 @@ def test_lock_file_is_current(uv: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_import_contracts_hold(tmp_path: Path) -> None:
-    # import-linter reads one directory per root package, while dotflow's portions live in one
-    # src/ folder per distribution: lint a merged view built from symlinks.
-    merged = tmp_path / "dotflow"
-    merged.mkdir()
+def _merged_namespace(root: Path) -> Path:
+    """A folder holding ``dotflow`` as one package, from symlinks to every distribution's portion.
+
+    import-linter and mypy read a regular package from one directory only, while dotflow's
+    portions live in one src/ folder per distribution.
+    """
+    merged = root / "dotflow"
+    merged.mkdir(parents=True)
     for portion in sorted(ROOT.glob("packages/*/src/dotflow")):
         for child in portion.iterdir():
             if child.name != "__pycache__":
                 (merged / child.name).symlink_to(child)
+    return root
+
+
+def test_import_contracts_hold(tmp_path: Path) -> None:
+    merged = _merged_namespace(tmp_path)
     done = subprocess.run(
         [str(BIN / "lint-imports"), "--no-cache"],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        env={**os.environ, "PYTHONPATH": str(merged)},
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Contracts: 3 kept, 0 broken." in done.stdout
+
+
+def test_packages_type_check(tmp_path: Path) -> None:
+    merged = _merged_namespace(tmp_path / "view")
+    done = subprocess.run(
+        [
+            str(BIN / "mypy"),
+            "--config-file",
+            str(ROOT / "pyproject.toml"),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--python-executable",
+            sys.executable,
+            "-p",
+            "dotflow",
+        ],
+        cwd=merged,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues found in" in done.stdout
 
 
 def test_packages_are_lint_clean() -> None:

@@ -115,11 +115,12 @@ def _server(mode: ManagedMode) -> Server | None:
             f"is not installed: {error}"
         ) from error
     try:
-        return cls(base_url=mode.server.base_url, user_token=mode.server.user_token)
+        server: Server = cls(base_url=mode.server.base_url, user_token=mode.server.user_token)
     except Exception as error:
         raise BadInput(
             f"cannot create the api server adapter: {type(error).__name__}: {error}"
         ) from error
+    return server
 
 
 def _resume_id(options: RunOptions) -> str | None:

@@ -17,7 +17,7 @@ from click.shell_completion import CompletionItem
 __all__ = ["AdapterName", "entry_options", "output_options", "parse_initial_context"]
 
 
-class AdapterName(click.ParamType):
+class AdapterName(click.ParamType):  # type: ignore[type-arg]  # generic in recent click only
     """The name of an adapter registered for ``port`` (``"storage"``, ``"execution"``, ...)."""
 
     def __init__(self, port: str, metavar: str) -> None:

@@ -112,7 +112,6 @@ class ProgressNotify(Notify):
         finally:
             self.inner.send(task)
 
-    def flush(self, timeout: float | None = None) -> None:
+    def flush(self, timeout: float | None = None) -> bool:
         flush = getattr(self.inner, "flush", None)
-        if flush is not None:
-            flush(timeout)
+        return True if flush is None else bool(flush(timeout))

@@ -75,7 +75,7 @@ class Reporting:
         config.log = RunLog(config.log, self.writer)
         self._start = self.workflow.start
         # An instance attribute: the scheduler calls workflow.start() and gets this one.
-        self.workflow.start = self.start  # type: ignore[method-assign]
+        self.workflow.start = self.start  # type: ignore[method-assign,assignment]
 
     def start(self, **kwargs: Any) -> WorkflowRun:
         """Start a run, wait for it (background too), record and summarise it."""

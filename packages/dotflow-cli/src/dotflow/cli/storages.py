@@ -104,13 +104,14 @@ def build_storage(name: str, path: str | None, options: tuple[str, ...] = ()) ->
             f"it takes: {accepted or 'nothing'}"
         )
     try:
-        return cls(**kwargs)
+        storage: Storage = cls(**kwargs)
     except Exception as error:
         env = f"DOTFLOW_{name.upper()}_<SETTING>"
         raise BadInput(
             f"cannot create the {name} storage ({cls.__name__}): {type(error).__name__}: {error} "
             f"(settings come from --path, --storage-option KEY=VALUE and {env} variables)"
         ) from error
+    return storage
 
 
 def local_folder(storage: Storage) -> Path | None:

@@ -18,5 +18,10 @@ class Notify(ABC):
     def send(self, task: Task) -> None:
         """Notify about ``task``'s current status."""
 
-    def flush(self, timeout: float | None = None) -> None:  # noqa: B027 - optional hook
-        """Deliver what is still pending, waiting at most ``timeout`` seconds."""
+    def flush(self, timeout: float | None = None) -> bool:
+        """Deliver what is still pending, waiting at most ``timeout`` seconds.
+
+        Returns ``True`` when nothing is left pending. Adapters that deliver synchronously need
+        not override it.
+        """
+        return True

@@ -31,5 +31,10 @@ class Server(ABC):
     def update_task(self, task: Task) -> None:
         """Report a task's status change."""
 
-    def flush(self, timeout: float | None = None) -> None:  # noqa: B027 - optional hook
-        """Deliver what is still pending, waiting at most ``timeout`` seconds."""
+    def flush(self, timeout: float | None = None) -> bool:
+        """Deliver what is still pending, waiting at most ``timeout`` seconds.
+
+        Returns ``True`` when nothing is left pending. Adapters that deliver synchronously need
+        not override it.
+        """
+        return True

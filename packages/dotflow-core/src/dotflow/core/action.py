@@ -49,6 +49,7 @@ class Action:
         "retry_delay",
         "timeout",
     )
+    __qualname__: str  # set from the function by functools.update_wrapper
 
     def __init__(
         self,

@@ -70,7 +70,8 @@ class _Failed(Exception):
 def _run_methods(instance: Any, task: Task, outcome: Outcome, on_retry: Callable[[], None]) -> Any:
     previous = task.previous_context
     value = None
-    for _, method in action_methods(type(instance)):
+    cls: type = type(instance)
+    for _, method in action_methods(cls):
         value = _attempts(method, instance, task, previous, outcome, on_retry)
         previous = (
             value

@@ -66,7 +66,8 @@ def _entry_points() -> dict[str, dict[str, EntryPoint]]:
 def _port_class(port: str) -> type:
     import dotflow.abc as abc
 
-    return getattr(abc, port.capitalize())
+    base: type = getattr(abc, port.capitalize())
+    return base
 
 
 def names(port: str) -> list[str]:

@@ -20,6 +20,7 @@ __all__ = ["LogDefault"]
 
 _OUTPUTS = (None, "console", "file")
 _FORMATS = ("text", "json")
+_HANDLER_NAME = "dotflow.LogDefault"  # marks the handler LogDefault installed, to replace it later
 
 
 class _JSONFormatter(logging.Formatter):
@@ -75,8 +76,8 @@ class LogDefault(Log):
             handler.setFormatter(
                 logging.Formatter("%(asctime)s %(levelname)s [dotflow]: %(message)s")
             )
-        handler._dotflow = True  # type: ignore[attr-defined]
-        for old in [h for h in self.logger.handlers if getattr(h, "_dotflow", False)]:
+        handler.set_name(_HANDLER_NAME)
+        for old in [h for h in self.logger.handlers if h.get_name() == _HANDLER_NAME]:
             self.logger.removeHandler(old)
             old.close()
         self.logger.addHandler(handler)

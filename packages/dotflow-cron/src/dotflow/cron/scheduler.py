@@ -68,9 +68,7 @@ def _timezone(value: tzinfo | str | None) -> tzinfo | None:
     raise TypeError(msg)
 
 
-def _positive_int(name: str, value: Any, allow_none: bool = False) -> int | None:
-    if value is None and allow_none:
-        return None
+def _positive_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         msg = f"SchedulerCron({name}=...): expected an int >= 1, got {value!r}"
         raise ValueError(msg)
@@ -112,7 +110,7 @@ class SchedulerCron(Scheduler):
         self.cron = cron
         self.overlap = overlap
         self.max_parallel = _positive_int("max_parallel", max_parallel)
-        self.max_runs = _positive_int("max_runs", max_runs, allow_none=True)
+        self.max_runs = None if max_runs is None else _positive_int("max_runs", max_runs)
         self.timezone = _timezone(timezone)
         self.trigger = parse_cron(cron, self.timezone)
         self._lock = threading.Lock()

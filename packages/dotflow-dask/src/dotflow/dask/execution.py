@@ -110,7 +110,7 @@ class _Running:
     """A task submitted to the cluster, with the rest of its group."""
 
     task: Task
-    future: Future
+    future: Future[Any]
     rest: Iterator[Task]
     retries_reported: int = 0
 
@@ -223,7 +223,7 @@ class _Driver:
             self.runtime.fail(running.task, lost)
 
 
-def _future_error(future: Future) -> BaseException:
+def _future_error(future: Future[Any]) -> BaseException:
     """The error of a future that did not finish, as the task's failure."""
     if future.status == "cancelled":
         return RuntimeError(

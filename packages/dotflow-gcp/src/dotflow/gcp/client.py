@@ -18,7 +18,8 @@ def make_retry(deadline: float) -> Retry:
     jitter. Uploads of a task result are always retried: writing the same document twice leaves
     the same object.
     """
-    return DEFAULT_RETRY.with_timeout(deadline)
+    retry: Retry = DEFAULT_RETRY.with_timeout(deadline)
+    return retry
 
 
 def build_client(

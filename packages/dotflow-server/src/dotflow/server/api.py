@@ -202,13 +202,13 @@ class ServerAPI(Server):
         )
         self._sender.put(event)
 
-    def flush(self, timeout: float | None = None) -> None:
+    def flush(self, timeout: float | None = None) -> bool:
         """Wait until every queued event was sent or given up on, at most ``timeout`` seconds.
 
         Without ``timeout``, waits at most ``flush_timeout``. Events still queued afterwards are
-        given up on (logged); the workflow never waits longer.
+        given up on (logged); the workflow never waits longer. Returns ``False`` in that case.
         """
-        self._sender.flush(self.flush_timeout if timeout is None else timeout)
+        return self._sender.flush(self.flush_timeout if timeout is None else timeout)
 
     # -- beyond the port ---------------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ class RetryPolicy:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
         if retry_after is not None:
             return min(retry_after, self.backoff_max)
-        cap = min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1))
+        cap = min(self.backoff_max, self.backoff_base * 2.0 ** (attempt - 1))
         # "Equal jitter": at least half the step, so retries never bunch up at zero.
         return cap / 2 + random.uniform(0, cap / 2)
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from dotflow.cli.errors import BadInput
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = ["init", "render_project"]
 
@@ -26,7 +30,7 @@ def _package_name(name: str) -> str:
     return package
 
 
-def _templates():  # type: ignore[no-untyped-def]
+def _templates() -> Traversable:
     from importlib.resources import files
 
     return files("dotflow.cli") / "templates" / "project"

@@ -29,12 +29,14 @@ def _scheduler(cron: str, overlap: str, max_runs: int | None, timezone: str | No
         cls = registry.load("scheduler", "cron")
     except AdapterNotFoundError as error:
         raise BadInput(f"dotflow schedule needs the cron scheduler: {error}") from error
+    settings: dict[str, Any] = {"cron": cron, "overlap": overlap, "max_runs": max_runs}
+    if timezone is not None:
+        settings["timezone"] = timezone
     try:
-        if timezone is None:
-            return cls(cron=cron, overlap=overlap, max_runs=max_runs)
-        return cls(cron=cron, overlap=overlap, max_runs=max_runs, timezone=timezone)
+        scheduler: Scheduler = cls(**settings)
     except (ValueError, TypeError) as error:
         raise BadInput(f"--cron: {error}") from error
+    return scheduler
 
 
 def _print_result(run: WorkflowRun, stream: TextIO) -> None:
@@ -70,6 +72,7 @@ def _print_result(run: WorkflowRun, stream: TextIO) -> None:
 @click.pass_context
 def schedule(
     ctx: click.Context,
+    /,
     cron: str,
     overlap: str,
     max_runs: int | None,

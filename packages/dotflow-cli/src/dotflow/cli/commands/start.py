@@ -37,7 +37,7 @@ def run_options(ctx: click.Context, params: dict[str, Any]) -> Any:
 @entry_options
 @output_options
 @click.pass_context
-def start(ctx: click.Context, quiet: bool, as_json: bool, verbose: bool, **params: Any) -> None:
+def start(ctx: click.Context, /, quiet: bool, as_json: bool, verbose: bool, **params: Any) -> None:
     """Run a step or a workflow once, then exit 0, or 1 if a task failed.
 
     \b

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pickle
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dotflow.abc.execution import Execution
 from dotflow.core.attempts import Outcome, compute, task_error
@@ -100,7 +100,7 @@ class Parallel(Execution):
                     continue
                 writer.close()
                 running[reader] = (task, process, [])
-            for reader in wait(list(running)):
+            for reader in cast("list[Connection]", wait(list(running))):
                 task, process, messages = running[reader]
                 try:
                     message = reader.recv_bytes()

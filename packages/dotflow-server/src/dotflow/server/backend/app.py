@@ -92,6 +92,8 @@ class Backend:
             msg = "the backend is not running: call start() first"
             raise RuntimeError(msg)
         host, port = self._server.server_address[:2]
+        if isinstance(host, bytes):
+            host = host.decode()
         return f"http://{host}:{port}"
 
     @property
