@@ -166,6 +166,13 @@ def test_flush_is_called_before_start_returns() -> None:
     assert flushed == [True]
 
 
+def test_ports_flush_by_default_reports_nothing_pending() -> None:
+    from dotflow.providers import NotifyDefault, ServerDefault
+
+    assert NotifyDefault().flush() is True
+    assert ServerDefault().flush(timeout=0) is True
+
+
 def test_config_rejects_what_is_not_an_adapter() -> None:
     from dotflow.providers import StorageFile
 

@@ -41,7 +41,7 @@ def test_create_workflow_posts_its_id(httpserver: HTTPServer) -> None:
     ).respond_with_json({"id": "wf-1"}, status=201)
     api = api_for(httpserver)
     api.create_workflow("wf-1")
-    api.flush()
+    assert api.flush() is True
     httpserver.check_assertions()
     request = httpserver.log[0][0]
     assert request.headers["Content-Type"] == "application/json"
@@ -143,6 +143,24 @@ def test_given_workflow_id_is_never_created(httpserver: HTTPServer) -> None:
     assert ("POST", "/workflows") not in paths
     assert len(paths) == 5
     assert all(response.status_code == 200 for _, response in httpserver.log)
+
+
+def test_flush_says_when_it_gave_up_waiting(httpserver: HTTPServer) -> None:
+    gate = threading.Event()
+
+    def stuck(request: Request) -> Response:
+        gate.wait(10)
+        return Response("{}", content_type="application/json")
+
+    httpserver.expect_request("/workflows", method="POST").respond_with_handler(stuck)
+    api = api_for(httpserver)
+    api.create_workflow("w")
+    try:
+        assert api.flush(timeout=0.2) is False
+    finally:
+        gate.set()
+    assert api.flush(timeout=10) is True  # the answer came: nothing is pending any more
+    assert len(httpserver.log) == 1
 
 
 def test_payload_is_snapshot_when_reported(httpserver: HTTPServer) -> None:

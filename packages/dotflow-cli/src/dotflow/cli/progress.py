@@ -113,5 +113,4 @@ class ProgressNotify(Notify):
             self.inner.send(task)
 
     def flush(self, timeout: float | None = None) -> bool:
-        flush = getattr(self.inner, "flush", None)
-        return True if flush is None else bool(flush(timeout))
+        return self.inner.flush(timeout)
