@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -145,14 +146,19 @@ def test_given_workflow_id_is_never_created(httpserver: HTTPServer) -> None:
     assert all(response.status_code == 200 for _, response in httpserver.log)
 
 
-def test_flush_says_when_it_gave_up_waiting(httpserver: HTTPServer) -> None:
-    gate = threading.Event()
+def _answer_when(gate: threading.Event) -> Callable[[Request], Response]:
+    """A handler that holds its answer until ``gate`` is set (10 s at most)."""
 
-    def stuck(request: Request) -> Response:
+    def held(request: Request) -> Response:
         gate.wait(10)
         return Response("{}", content_type="application/json")
 
-    httpserver.expect_request("/workflows", method="POST").respond_with_handler(stuck)
+    return held
+
+
+def test_flush_says_when_it_gave_up_waiting(httpserver: HTTPServer) -> None:
+    gate = threading.Event()
+    httpserver.expect_request("/workflows", method="POST").respond_with_handler(_answer_when(gate))
     api = api_for(httpserver)
     api.create_workflow("w")
     try:
@@ -165,12 +171,9 @@ def test_flush_says_when_it_gave_up_waiting(httpserver: HTTPServer) -> None:
 
 def test_payload_is_snapshot_when_reported(httpserver: HTTPServer) -> None:
     gate = threading.Event()
-
-    def slow(request: Request) -> Response:
-        gate.wait(5)
-        return Response("{}", content_type="application/json")
-
-    httpserver.expect_ordered_request("/workflows", method="POST").respond_with_handler(slow)
+    httpserver.expect_ordered_request("/workflows", method="POST").respond_with_handler(
+        _answer_when(gate)
+    )
     httpserver.expect_ordered_request("/workflows/w/tasks/1", method="PATCH").respond_with_json({})
     api = api_for(httpserver)
     api.create_workflow("w")  # keeps the sender busy until the gate opens
