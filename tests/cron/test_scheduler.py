@@ -215,6 +215,36 @@ def test_a_run_that_raises_is_logged_and_the_schedule_goes_on(
     assert len(run_log.intervals()) == 1
 
 
+def test_any_schedulable_is_scheduled_not_only_a_dotflow(
+    run_log: Any, logged_workflow: Callable
+) -> None:
+    class Counted:
+        """Wraps a workflow the way the CLI does: starts each run itself and sees its result."""
+
+        def __init__(self, workflow: DotFlow) -> None:
+            self.workflow = workflow
+            self.kwargs: list[dict[str, Any]] = []
+            self.statuses: list[WorkflowStatus] = []
+
+        @property
+        def workflow_id(self) -> str:
+            return self.workflow.workflow_id
+
+        def start(self, **kwargs: Any) -> Any:
+            self.kwargs.append(kwargs)
+            run = self.workflow.start(**kwargs)
+            self.statuses.append(run.status)
+            return run
+
+    scheduler = SchedulerCron(cron=EVERY_SECOND, max_runs=2)
+    counted = Counted(logged_workflow(scheduler))
+    scheduler.start(counted, mode="sequential")
+    assert counted.kwargs == [{"mode": "sequential"}] * 2
+    assert counted.statuses == [WorkflowStatus.COMPLETED] * 2
+    assert len(run_log.intervals()) == 2
+    assert scheduler.stats.finished == 2
+
+
 def test_a_failed_run_resumes_from_its_checkpoint_on_the_next_tick(tmp_path: Path) -> None:
     counts = tmp_path / "counts"
     counts.mkdir()

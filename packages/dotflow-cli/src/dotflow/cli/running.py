@@ -1,7 +1,8 @@
 """Running a composed workflow with progress, the execution log and a summary for every run.
 
-The workflow's notifier and log are wrapped (never replaced), and its ``start`` is wrapped so that
-a run started by a scheduler is reported exactly like one started by ``dotflow start``.
+The workflow's notifier and log are wrapped (never replaced). ``Reporting`` starts the runs itself
+and is what ``dotflow schedule`` hands to the scheduler, so a scheduled run is reported exactly like
+one started by ``dotflow start``.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class _FailuresOnly(Printer):
 
 
 class Reporting:
-    """Reports every run of ``composed.workflow``.
+    """Starts and reports every run of ``composed.workflow``.
 
     Args:
         composed: the workflow and its results folder.
@@ -73,9 +74,11 @@ class Reporting:
         config = self.workflow.config
         config.notify = ProgressNotify(config.notify, self.printer)
         config.log = RunLog(config.log, self.writer)
-        self._start = self.workflow.start
-        # An instance attribute: the scheduler calls workflow.start() and gets this one.
-        self.workflow.start = self.start  # type: ignore[method-assign,assignment]
+
+    @property
+    def workflow_id(self) -> str:
+        """The reported workflow's id (``Reporting`` is a ``dotflow.abc.Schedulable``)."""
+        return self.workflow.workflow_id
 
     def start(self, **kwargs: Any) -> WorkflowRun:
         """Start a run, wait for it (background too), record and summarise it."""
@@ -93,7 +96,7 @@ class Reporting:
             }
         )
         try:
-            run = self._start(**kwargs)
+            run = workflow.start(**kwargs)
             run.wait()
         except BaseException as error:
             last = workflow.last_run

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from dotflow.abc.scheduler import Scheduler
-
-if TYPE_CHECKING:
-    from dotflow.core.workflow import DotFlow
+from dotflow.abc.scheduler import Schedulable, Scheduler
 
 __all__ = ["SchedulerDefault"]
 
@@ -18,7 +15,7 @@ logger = logging.getLogger(__name__)
 class SchedulerDefault(Scheduler):
     """Runs nothing. Configure ``SchedulerCron`` (dotflow-cron) to run on a schedule."""
 
-    def start(self, workflow: DotFlow, **kwargs: Any) -> None:
+    def start(self, workflow: Schedulable, **kwargs: Any) -> None:
         logger.warning(
             "workflow %s has no scheduler configured: nothing is scheduled; use "
             "Config(scheduler=SchedulerCron(cron=...)) from dotflow-cron",

@@ -6,17 +6,14 @@ import logging
 import threading
 import time
 from datetime import tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from dotflow.abc.scheduler import Scheduler
+from dotflow.abc.scheduler import Schedulable, Scheduler
 from dotflow.core.types.status import WorkflowStatus
 from dotflow.cron.expression import parse_cron
 from dotflow.cron.signals import GracefulSignals
-
-if TYPE_CHECKING:
-    from dotflow.core.workflow import DotFlow
 
 __all__ = ["OVERLAP_POLICIES", "CronStats", "SchedulerCron"]
 
@@ -129,7 +126,7 @@ class SchedulerCron(Scheduler):
         self._active = 0
         self._pending = 0
         self._stopping = False
-        self._workflow: DotFlow | None = None
+        self._workflow: Schedulable | None = None
         self._kwargs: dict[str, Any] = {}
 
     @property
@@ -144,7 +141,7 @@ class SchedulerCron(Scheduler):
 
     # -- the port ------------------------------------------------------------------------
 
-    def start(self, workflow: DotFlow, **kwargs: Any) -> None:
+    def start(self, workflow: Schedulable, **kwargs: Any) -> None:
         """Run ``workflow.start(**kwargs)`` on every tick; block until stopped.
 
         Raises:

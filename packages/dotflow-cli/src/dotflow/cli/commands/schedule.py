@@ -103,7 +103,6 @@ def schedule(
     scheduler = _scheduler(cron, overlap, max_runs, timezone)
     options = run_options(ctx, params)
     composed = compose(options)
-    composed.workflow.config.scheduler = scheduler
     reporting = Reporting(
         composed,
         quiet=quiet or as_json,
@@ -114,7 +113,7 @@ def schedule(
     printed = contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext()
     try:
         with printed:
-            composed.workflow.schedule(**options.start_kwargs())
+            scheduler.start(reporting, **options.start_kwargs())
     finally:
         reporting.close()
     if reporting.failed:

@@ -61,7 +61,7 @@ def start(ctx: click.Context, /, quiet: bool, as_json: bool, verbose: bool, **pa
     printed = contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext()
     try:
         with printed:
-            composed.workflow.start(**options.start_kwargs())
+            reporting.start(**options.start_kwargs())
     finally:
         reporting.close()
     if as_json:
