@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from botocore.client import BaseClient
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from dotflow.abc.storage import Storage
 from dotflow.aws.client import build_client, make_config
 from dotflow.aws.errors import BucketNotConfiguredError, S3StorageError
-from dotflow.core.codec import decode_context, encode_context
-from dotflow.core.context import Context
-from dotflow.core.object_layout import key_of, normalize_prefix, object_name
-from dotflow.core.process_local import ProcessLocal
+from dotflow.core.object_store import ObjectStorage
 
 __all__ = ["StorageS3"]
 
@@ -48,7 +45,7 @@ _HINTS = {
 }
 
 
-class StorageS3(Storage):
+class StorageS3(ObjectStorage[BaseClient]):
     """Stores each task's context as a JSON object in S3.
 
     The bucket is checked when the storage is made (``HeadBucket``), so a missing bucket or
@@ -78,6 +75,11 @@ class StorageS3(Storage):
             endpoint cannot be reached.
     """
 
+    scheme = "s3"
+    variable_prefix = "DOTFLOW_S3"
+    failures = (ClientError, BotoCoreError)
+    error_type = S3StorageError
+
     def __init__(
         self,
         bucket: str | None = None,
@@ -90,13 +92,6 @@ class StorageS3(Storage):
         connect_timeout: float = 10.0,
         read_timeout: float = 60.0,
     ) -> None:
-        bucket = bucket or os.environ.get("DOTFLOW_S3_BUCKET") or None
-        if not bucket:
-            raise BucketNotConfiguredError()
-        if prefix is None:
-            prefix = os.environ.get("DOTFLOW_S3_PREFIX", "dotflow/")
-        self.bucket = bucket
-        self.prefix = normalize_prefix(prefix)
         if client is not None:
             self.region = client.meta.region_name
             self.endpoint_url = client.meta.endpoint_url
@@ -105,111 +100,67 @@ class StorageS3(Storage):
             self.region = region or os.environ.get("AWS_REGION") or None
             self.endpoint_url = endpoint_url
             self._config = make_config(max_attempts, connect_timeout, read_timeout, max_pool=32)
-        self._clients: ProcessLocal[BaseClient] = ProcessLocal(self._new_client, client)
-        self._check_bucket()
-
-    def __repr__(self) -> str:
-        return f"StorageS3(bucket={self.bucket!r}, prefix={self.prefix!r})"
+        super().__init__(bucket, prefix, client)
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except self.failures as error:
+            raise self._error("open bucket", error) from error
 
     def _new_client(self) -> BaseClient:
         logger.debug("new S3 client for %s in process %s", self.bucket, os.getpid())
         return build_client(self.region, self.endpoint_url, self._config)
 
-    @property
-    def client(self) -> BaseClient:
-        """The S3 client of the current process."""
-        return self._clients.get()
+    def _bucket_not_configured(self) -> BucketNotConfiguredError:
+        return BucketNotConfiguredError()
 
-    def _check_bucket(self) -> None:
-        try:
-            self.client.head_bucket(Bucket=self.bucket)
-        except (ClientError, BotoCoreError) as error:
-            raise self._error("open bucket", error) from error
-
-    def _error(self, action: str, error: Exception, name: str | None = None) -> S3StorageError:
-        where = f"s3://{self.bucket}/{name}" if name else f"s3://{self.bucket}"
-        code = ""
+    def _explain(self, error: BaseException) -> tuple[str, str, str]:
         if isinstance(error, ClientError):
             details = error.response.get("Error", {})
             code = str(details.get("Code", ""))
-            cause = f"{code} {details.get('Message', '')}".strip()
-            hint = _HINTS.get(code, "")
-        elif isinstance(error, NoCredentialsError):
-            cause = "no AWS credentials found"
+            return f"{code} {details.get('Message', '')}".strip(), _HINTS.get(code, ""), code
+        if isinstance(error, NoCredentialsError):
             hint = (
                 "configure credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, "
                 "SSO, or an instance/container role)"
             )
-        else:
-            cause = f"{type(error).__name__}: {error}"
-            hint = "check endpoint_url / AWS_ENDPOINT_URL and the network"
-        return S3StorageError(
-            f"cannot {action} {where}: {cause}" + (f"; {hint}" if hint else ""),
-            bucket=self.bucket,
-            key=name,
-            code=code,
+            return "no AWS credentials found", hint, ""
+        hint = "check endpoint_url / AWS_ENDPOINT_URL and the network"
+        return f"{type(error).__name__}: {error}", hint, ""
+
+    # -- the SDK calls -------------------------------------------------------------------------
+
+    def _put(self, name: str, data: bytes) -> None:
+        self.client.put_object(
+            Bucket=self.bucket, Key=name, Body=data, ContentType="application/json"
         )
 
-    def object_name(self, key: str) -> str:
-        """The object name ``key`` is stored under (``{prefix}{key}.json``)."""
-        return object_name(self.prefix, key)
-
-    def post(self, key: str, context: Context) -> None:
-        name = self.object_name(key)
-        data = encode_context(context, where=f"key {key!r}")
-        try:
-            self.client.put_object(
-                Bucket=self.bucket, Key=name, Body=data, ContentType="application/json"
-            )
-        except (ClientError, BotoCoreError) as error:
-            raise self._error("write", error, name) from error
-
-    def get(self, key: str) -> Context | None:
-        name = self.object_name(key)
+    def _read(self, name: str) -> bytes | None:
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=name)
-            data = response["Body"].read()
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in _MISSING_KEY:
                 return None
-            raise self._error("read", error, name) from error
-        except BotoCoreError as error:
-            raise self._error("read", error, name) from error
-        return decode_context(data)
+            raise
+        data: bytes = response["Body"].read()
+        return data
 
-    def _names(self, prefix: str) -> list[tuple[str, str]]:
-        """``(key, object name)`` of every stored key starting with ``prefix``, sorted by key."""
-        found = []
+    def _list(self, prefix: str) -> Iterator[str]:
         paginator = self.client.get_paginator("list_objects_v2")
-        try:
-            for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
-                for item in page.get("Contents", ()):
-                    key = key_of(self.prefix, item["Key"])
-                    if key is not None and key.startswith(prefix):
-                        found.append((key, item["Key"]))
-        except (ClientError, BotoCoreError) as error:
-            raise self._error("list", error, self.prefix + prefix) from error
-        return sorted(found)
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", ()):
+                yield item["Key"]
 
-    def list_keys(self, prefix: str) -> list[str]:
-        return [key for key, _ in self._names(prefix)]
-
-    def delete_prefix(self, prefix: str) -> int:
-        names = [name for _, name in self._names(prefix)]
+    def _delete(self, names: list[str]) -> None:
         for start in range(0, len(names), DELETE_BATCH):
             batch = names[start : start + DELETE_BATCH]
             request: dict[str, Any] = {"Objects": [{"Key": n} for n in batch], "Quiet": True}
-            try:
-                response = self.client.delete_objects(Bucket=self.bucket, Delete=request)
-            except (ClientError, BotoCoreError) as error:
-                raise self._error("delete objects in", error, self.prefix + prefix) from error
+            response = self.client.delete_objects(Bucket=self.bucket, Delete=request)
             failures = response.get("Errors", [])
             if failures:
                 first = failures[0]
                 msg = (
-                    f"cannot delete {len(failures)} of {len(batch)} objects under "
-                    f"s3://{self.bucket}/{self.prefix}{prefix}, first {first.get('Key')!r}: "
+                    f"cannot delete {len(failures)} of {len(batch)} objects in "
+                    f"{self.url()}, first {first.get('Key')!r}: "
                     f"{first.get('Code')} {first.get('Message', '')}".rstrip()
                 )
                 raise S3StorageError(msg, self.bucket, first.get("Key"), first.get("Code", ""))
-        return len(names)

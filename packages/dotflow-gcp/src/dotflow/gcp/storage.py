@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from google.api_core.exceptions import GoogleAPICallError, NotFound, RetryError
 from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError
 from google.cloud import storage
 
-from dotflow.abc.storage import Storage
-from dotflow.core.codec import decode_context, encode_context
-from dotflow.core.context import Context
-from dotflow.core.object_layout import key_of, normalize_prefix, object_name
-from dotflow.core.process_local import ProcessLocal
+from dotflow.core.object_store import ObjectStorage
 from dotflow.gcp.client import build_client, make_retry
 from dotflow.gcp.errors import BucketNotConfiguredError, GCSStorageError
 
@@ -30,7 +27,6 @@ logger = logging.getLogger(__name__)
 #: Deletes sent per batch request (Cloud Storage accepts up to 100 calls in one batch).
 DELETE_BATCH = 100
 
-_FAILURES = (GoogleAPICallError, RetryError, GoogleAuthError, OSError)
 _HINTS = {
     "404": "the bucket does not exist: create it or fix the name",
     "403": (
@@ -41,7 +37,7 @@ _HINTS = {
 }
 
 
-class StorageGCS(Storage):
+class StorageGCS(ObjectStorage[storage.Client]):
     """Stores each task's context as a JSON object in Cloud Storage.
 
     The bucket is checked when the storage is made (by listing at most one object under the
@@ -70,6 +66,11 @@ class StorageGCS(Storage):
             endpoint cannot be reached.
     """
 
+    scheme = "gs"
+    variable_prefix = "DOTFLOW_GCS"
+    failures = (GoogleAPICallError, RetryError, GoogleAuthError, OSError)
+    error_type = GCSStorageError
+
     def __init__(
         self,
         bucket: str | None = None,
@@ -82,13 +83,6 @@ class StorageGCS(Storage):
         connect_timeout: float = 10.0,
         read_timeout: float = 60.0,
     ) -> None:
-        bucket = bucket or os.environ.get("DOTFLOW_GCS_BUCKET") or None
-        if not bucket:
-            raise BucketNotConfiguredError()
-        if prefix is None:
-            prefix = os.environ.get("DOTFLOW_GCS_PREFIX", "dotflow/")
-        self.bucket = bucket
-        self.prefix = normalize_prefix(prefix)
         self.retry_deadline = retry_deadline
         self.timeout = (connect_timeout, read_timeout)
         self._retry = make_retry(retry_deadline)
@@ -100,11 +94,11 @@ class StorageGCS(Storage):
             self.project = project
             self._credentials = credentials
             self._api_endpoint = None
-        self._clients: ProcessLocal[storage.Client] = ProcessLocal(self._new_client, client)
-        self._check_bucket()
-
-    def __repr__(self) -> str:
-        return f"StorageGCS(bucket={self.bucket!r}, prefix={self.prefix!r})"
+        super().__init__(bucket, prefix, client)
+        try:
+            list(self._list(self.prefix, limit=1))
+        except self.failures as error:
+            raise self._error("open bucket", error) from error
 
     def _new_client(self) -> storage.Client:
         logger.debug("new Cloud Storage client for %s in process %s", self.bucket, os.getpid())
@@ -112,109 +106,59 @@ class StorageGCS(Storage):
             return build_client(self.project, self._credentials, self._api_endpoint)
         except DefaultCredentialsError as error:
             msg = (
-                f"cannot open bucket gs://{self.bucket}: no Google Cloud credentials found; run "
+                f"cannot open bucket {self.url()}: no Google Cloud credentials found; run "
                 "`gcloud auth application-default login`, set GOOGLE_APPLICATION_CREDENTIALS, or "
                 "set STORAGE_EMULATOR_HOST to use an emulator"
             )
             raise GCSStorageError(msg, self.bucket) from error
 
-    @property
-    def client(self) -> storage.Client:
-        """The Cloud Storage client of the current process."""
-        return self._clients.get()
+    def _bucket_not_configured(self) -> BucketNotConfiguredError:
+        return BucketNotConfiguredError()
 
-    def _bucket(self) -> storage.Bucket:
-        return self.client.bucket(self.bucket)
-
-    def _check_bucket(self) -> None:
-        try:
-            blobs = self.client.list_blobs(
-                self.bucket,
-                prefix=self.prefix,
-                max_results=1,
-                retry=self._retry,
-                timeout=self.timeout,
-            )
-            list(blobs)
-        except _FAILURES as error:
-            raise self._error("open bucket", error) from error
-
-    def _error(self, action: str, error: Exception, name: str | None = None) -> GCSStorageError:
-        where = f"gs://{self.bucket}/{name}" if name else f"gs://{self.bucket}"
-        code = ""
+    def _explain(self, error: BaseException) -> tuple[str, str, str]:
         if isinstance(error, GoogleAPICallError):
             code = str(error.code or "")
-            cause = f"{code} {error.message}".strip()
-            hint = _HINTS.get(code, "")
-        elif isinstance(error, RetryError):
+            return f"{code} {error.message}".strip(), _HINTS.get(code, ""), code
+        if isinstance(error, RetryError):
             cause = f"gave up after {self.retry_deadline:g} s of retries ({error.cause})"
-            hint = "check the endpoint and the network, or raise retry_deadline"
-        else:
-            cause = f"{type(error).__name__}: {error}"
-            hint = "check STORAGE_EMULATOR_HOST / the endpoint, the credentials and the network"
-        return GCSStorageError(
-            f"cannot {action} {where}: {cause}" + (f"; {hint}" if hint else ""),
-            bucket=self.bucket,
-            key=name,
-            code=code,
+            return cause, "check the endpoint and the network, or raise retry_deadline", ""
+        hint = "check STORAGE_EMULATOR_HOST / the endpoint, the credentials and the network"
+        return f"{type(error).__name__}: {error}", hint, ""
+
+    # -- the SDK calls -------------------------------------------------------------------------
+
+    def _put(self, name: str, data: bytes) -> None:
+        self.client.bucket(self.bucket).blob(name).upload_from_string(
+            data, content_type="application/json", retry=self._retry, timeout=self.timeout
         )
 
-    def object_name(self, key: str) -> str:
-        """The object name ``key`` is stored under (``{prefix}{key}.json``)."""
-        return object_name(self.prefix, key)
-
-    def post(self, key: str, context: Context) -> None:
-        name = self.object_name(key)
-        data = encode_context(context, where=f"key {key!r}")
+    def _read(self, name: str) -> bytes | None:
+        blob = self.client.bucket(self.bucket).blob(name)
         try:
-            self._bucket().blob(name).upload_from_string(
-                data, content_type="application/json", retry=self._retry, timeout=self.timeout
-            )
-        except _FAILURES as error:
-            raise self._error("write", error, name) from error
-
-    def get(self, key: str) -> Context | None:
-        name = self.object_name(key)
-        try:
-            data = (
-                self._bucket().blob(name).download_as_bytes(retry=self._retry, timeout=self.timeout)
-            )
+            data: bytes = blob.download_as_bytes(retry=self._retry, timeout=self.timeout)
         except NotFound as error:
             # A missing object is "no result yet"; a missing bucket is a real failure.
             if "bucket does not exist" in str(error.message).lower():
-                raise self._error("read", error, name) from error
+                raise
             return None
-        except _FAILURES as error:
-            raise self._error("read", error, name) from error
-        return decode_context(data)
+        return data
 
-    def _names(self, prefix: str) -> list[tuple[str, str]]:
-        """``(key, object name)`` of every stored key starting with ``prefix``, sorted by key."""
-        found = []
-        try:
-            for blob in self.client.list_blobs(
-                self.bucket,
-                prefix=self.prefix + prefix,
-                page_size=1000,
-                fields="items(name),nextPageToken",
-                retry=self._retry,
-                timeout=self.timeout,
-            ):
-                key = key_of(self.prefix, blob.name)
-                if key is not None and key.startswith(prefix):
-                    found.append((key, blob.name))
-        except _FAILURES as error:
-            raise self._error("list", error, self.prefix + prefix) from error
-        return sorted(found)
+    def _list(self, prefix: str, limit: int | None = None) -> Iterator[str]:
+        blobs = self.client.list_blobs(
+            self.bucket,
+            prefix=prefix,
+            max_results=limit,
+            page_size=None if limit else 1000,
+            fields="items(name),nextPageToken",
+            retry=self._retry,
+            timeout=self.timeout,
+        )
+        for blob in blobs:
+            yield blob.name
 
-    def list_keys(self, prefix: str) -> list[str]:
-        return [key for key, _ in self._names(prefix)]
-
-    def delete_prefix(self, prefix: str) -> int:
-        names = [name for _, name in self._names(prefix)]
+    def _delete(self, names: list[str]) -> None:
         for start in range(0, len(names), DELETE_BATCH):
             self._delete_batch(names[start : start + DELETE_BATCH])
-        return len(names)
 
     def _delete_batch(self, names: list[str]) -> None:
         client = self.client
@@ -224,16 +168,14 @@ class StorageGCS(Storage):
                 for name in names:
                     bucket.blob(name).delete(timeout=self.timeout)
             return
-        except _FAILURES as error:
+        except self.failures as error:
             # A batch request is not retried by the library and reports only its last failure,
             # so delete these one by one, each with the retry policy (a missing one is fine).
-            logger.debug(
-                "batch delete in gs://%s failed (%s); deleting one by one", self.bucket, error
-            )
+            logger.debug("batch delete in %s failed (%s); deleting one by one", self.url(), error)
         for name in names:
             try:
                 bucket.blob(name).delete(retry=self._retry, timeout=self.timeout)
             except NotFound:
                 continue
-            except _FAILURES as error:
+            except self.failures as error:
                 raise self._error("delete", error, name) from error

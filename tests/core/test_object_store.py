@@ -1,0 +1,170 @@
+"""ObjectStorage, the base of the S3 and Cloud Storage adapters, over an in-memory "bucket".
+
+The real adapters run the same base against moto and the GCS emulator (tests/aws, tests/gcp);
+here an in-memory SDK stand-in makes every failure path reachable on demand.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from dotflow import Context
+from dotflow.core import object_store
+from dotflow.core.object_store import ObjectStorage, ObjectStoreError
+from dotflow.testing import StorageContract
+
+
+class SDKError(Exception):
+    """What the stand-in SDK raises."""
+
+
+class Bucket:
+    """A thread-safe dict of objects that fails the next calls of a kind when told to."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+        self.lock = threading.Lock()
+        self.fail: dict[str, int] = {}
+
+    def call(self, kind: str) -> None:
+        with self.lock:
+            if self.fail.get(kind, 0) > 0:
+                self.fail[kind] -= 1
+                raise SDKError(f"{kind} refused")
+
+
+class StoreError(ObjectStoreError):
+    pass
+
+
+class MissingBucket(object_store.BucketNotConfiguredError):
+    def __init__(self) -> None:
+        super().__init__("StorageMemory", "DOTFLOW_MEM")
+
+
+class StorageMemory(ObjectStorage[Bucket]):
+    scheme = "mem"
+    variable_prefix = "DOTFLOW_MEM"
+    failures = (SDKError,)
+    error_type = StoreError
+
+    def __init__(
+        self, bucket: str | None = None, prefix: str | None = None, client: Bucket | None = None
+    ) -> None:
+        super().__init__(bucket, prefix, client or Bucket())
+
+    def _new_client(self) -> Bucket:
+        return Bucket()
+
+    def _bucket_not_configured(self) -> MissingBucket:
+        return MissingBucket()
+
+    def _explain(self, error: BaseException) -> tuple[str, str, str]:
+        return str(error), "", "E1"
+
+    def _put(self, name: str, data: bytes) -> None:
+        self.client.call("put")
+        with self.client.lock:
+            self.client.objects[name] = data
+
+    def _read(self, name: str) -> bytes | None:
+        self.client.call("read")
+        with self.client.lock:
+            return self.client.objects.get(name)
+
+    def _list(self, prefix: str) -> Iterator[str]:
+        self.client.call("list")
+        with self.client.lock:
+            names = sorted(self.client.objects)
+        yield from (name for name in names if name.startswith(prefix))
+
+    def _delete(self, names: list[str]) -> None:
+        self.client.call("delete")
+        if "dotflow/locked/1.json" in names:
+            raise StoreError("cannot delete a locked object", self.bucket, names[0])
+        with self.client.lock:
+            for name in names:
+                self.client.objects.pop(name, None)
+
+
+class TestObjectStorageContract(StorageContract):
+    shared_across_processes = False  # the stand-in bucket lives in one process
+
+    def make_storage(self) -> StorageMemory:
+        return StorageMemory(bucket="b")
+
+
+def test_layout_repr_and_url() -> None:
+    storage = StorageMemory(bucket="b", prefix="team/runs")
+    storage.post("wf/1", Context(storage={"n": 1}))
+    assert list(storage.client.objects) == ["team/runs/wf/1.json"]
+    assert repr(storage) == "StorageMemory(bucket='b', prefix='team/runs/')"
+    assert storage.url() == "mem://b" and storage.url("x.json") == "mem://b/x.json"
+
+
+def test_bucket_and_prefix_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DOTFLOW_MEM_BUCKET", raising=False)
+    with pytest.raises(MissingBucket, match=r"StorageMemory needs a bucket: .*DOTFLOW_MEM_BUCKET"):
+        StorageMemory()
+    monkeypatch.setenv("DOTFLOW_MEM_BUCKET", "from-env")
+    monkeypatch.setenv("DOTFLOW_MEM_PREFIX", "p")
+    storage = StorageMemory()
+    assert (storage.bucket, storage.prefix) == ("from-env", "p/")
+
+
+def test_objects_it_did_not_write_are_not_keys() -> None:
+    storage = StorageMemory(bucket="b")
+    storage.post("wf/1", Context(storage=1))
+    storage.client.objects.update(
+        {"dotflow/wf/notes.txt": b"", "dotflow/wf/.x.json": b"", "other/wf/2.json": b"{}"}
+    )
+    assert storage.list_keys("wf/") == ["wf/1"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "call", "action", "where"),
+    [
+        ("put", lambda s: s.post("wf/1", Context(storage=1)), "write", "mem://b/dotflow/wf/1.json"),
+        ("read", lambda s: s.get("wf/1"), "read", "mem://b/dotflow/wf/1.json"),
+        ("list", lambda s: s.list_keys("wf/"), "list", "mem://b/dotflow/wf/"),
+        ("delete", lambda s: s.delete_prefix("wf/"), "delete objects in", "mem://b/dotflow/wf/"),
+    ],
+)
+def test_sdk_failures_become_the_adapters_error(kind, call, action, where) -> None:
+    storage = StorageMemory(bucket="b")
+    storage.post("wf/1", Context(storage=1))
+    storage.client.fail[kind] = 1
+    with pytest.raises(StoreError, match=f"cannot {action} {where}: {kind} refused") as caught:
+        call(storage)
+    assert isinstance(caught.value.__cause__, SDKError)
+    assert (caught.value.bucket, caught.value.code) == ("b", "E1")
+    assert isinstance(caught.value, OSError)
+
+
+def test_an_adapters_own_error_passes_through_unwrapped() -> None:
+    storage = StorageMemory(bucket="b")
+    storage.post("locked/1", Context(storage=1))
+    with pytest.raises(StoreError, match="cannot delete a locked object") as caught:
+        storage.delete_prefix("locked/")
+    assert caught.value.__cause__ is None
+    assert storage.list_keys("locked/") == ["locked/1"]
+
+
+def test_each_process_gets_its_own_client() -> None:
+    import multiprocessing
+
+    storage = StorageMemory(bucket="b")
+    parent = storage.client
+    reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
+
+    def child() -> None:
+        writer.send((storage.client is parent, storage.client is storage.client))
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    assert reader.recv() == (False, True)
+    process.join(10)
+    assert storage.client is parent
