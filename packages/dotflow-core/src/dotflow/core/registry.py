@@ -15,7 +15,7 @@ import attrs
 from dotflow.core.exceptions import AdapterNotFoundError, ExecutionModeNotFoundError
 
 if TYPE_CHECKING:
-    from importlib.metadata import EntryPoint
+    from dotflow.core.entry_points import EntryPoint
 
 __all__ = ["GROUPS", "PluginInfo", "find_class", "load", "names", "plugins"]
 
@@ -53,13 +53,12 @@ class PluginInfo:
 
 @functools.cache
 def _entry_points() -> dict[str, dict[str, EntryPoint]]:
-    from importlib.metadata import entry_points
+    from dotflow.core.entry_points import entry_points
 
-    installed = entry_points()  # one pass over the installed distributions for every group
+    ports = {group: port for port, group in GROUPS.items()}
     found: dict[str, dict[str, EntryPoint]] = {port: {} for port in GROUPS}
-    for port, group in GROUPS.items():
-        for ep in installed.select(group=group):
-            found[port].setdefault(ep.name, ep)  # the first distribution wins a name
+    for ep in entry_points(ports):  # one pass over the installed distributions
+        found[ports[ep.group]].setdefault(ep.name, ep)  # the first distribution wins a name
     return found
 
 
@@ -137,7 +136,7 @@ def plugins() -> list[PluginInfo]:
     rows = []
     for port, entries in _entry_points().items():
         for name, entry in sorted(entries.items()):
-            dist = entry.dist.name if entry.dist is not None else "?"
+            dist = entry.distribution
             error = None
             try:
                 load(port, name)
