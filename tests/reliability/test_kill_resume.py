@@ -22,16 +22,25 @@ FLOW = Path(__file__).with_name("kill_flow.py")
 TASKS = 24
 
 
-def _run(storage: Path, ledger: Path, mode: str, kill_after: float | None) -> bool:
+def _run(storage: Path, ledger: Path, mode: str, kill: tuple[str, float] | None) -> bool:
+    """Run the workflow; with ``kill = (when, delay)``, SIGKILL it ``delay`` seconds after
+    ``when``: ``"spawn"`` (while the interpreter starts) or ``"running"`` (once a task of this run
+    has started, however long a loaded machine takes to get there). ``True`` if it completed."""
+    offset = ledger.stat().st_size
     process = subprocess.Popen(
         [sys.executable, str(FLOW), str(storage), str(ledger), mode],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    if kill_after is not None:
-        time.sleep(kill_after)
-        process.send_signal(signal.SIGKILL)
+    if kill is not None:
+        when, delay = kill
+        deadline = time.monotonic() + 60
+        while when == "running" and ledger.stat().st_size == offset and process.poll() is None:
+            assert time.monotonic() < deadline, "the workflow never started a task"
+            time.sleep(0.001)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)  # nothing happens if it already exited
     out, err = process.communicate(timeout=120)
     if process.returncode == -signal.SIGKILL:
         return False
@@ -62,8 +71,10 @@ def test_killed_runs_resume_without_rerunning_stored_tasks(tmp_path: Path) -> No
     for _ in range(300):
         stored_before = _stored_tasks(storage) if mode == "resume" else set()
         offset = len(ledger.read_text())
-        kill_at = rng.uniform(0.0, 0.35) if kills < 30 else None
-        done = _run(storage, ledger, mode, kill_at)
+        kill = None
+        if kills < 30:  # a quarter of the kills during start-up, the rest while tasks run
+            kill = (rng.choice(["spawn", "running", "running", "running"]), rng.uniform(0, 0.12))
+        done = _run(storage, ledger, mode, kill)
         lines = ledger.read_text()[offset:].splitlines()
         started = {int(line.split()[1]) for line in lines if line.startswith("started")}
         # A task whose result was stored before this run began never runs again.
