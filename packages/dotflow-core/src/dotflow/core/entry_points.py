@@ -102,8 +102,7 @@ def _plain_layout() -> bool:
         ):
             return False
     for entry in sys.path:
-        path = os.fspath(entry) or "."
-        if path.endswith(".egg") or os.path.isfile(path):
+        if not isinstance(entry, str) or entry.endswith(".egg") or os.path.isfile(entry or "."):
             return False
     return True
 
@@ -111,7 +110,7 @@ def _plain_layout() -> bool:
 def _distributions() -> Iterator[str]:
     """The metadata folders in ``sys.path`` order (within a folder, in listing order)."""
     for entry in sys.path:
-        folder = os.fspath(entry) or "."
+        folder = entry or "."
         try:
             children = os.listdir(folder)
         except OSError:
