@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import http.client
 import logging
 import os
-import threading
 import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
 
 import pytest
 from gcp_storage_emulator.server import create_server
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import storage
+from http_faults import FaultProxy
 
 #: Environment variables that would point the library at real credentials or another endpoint.
 _FOREIGN = (
@@ -81,104 +78,15 @@ def gcs_env(gcs_endpoint: str, gcs_bucket: str) -> dict[str, str]:
     return env
 
 
-class FaultProxy:
-    """An HTTP proxy in front of the emulator that answers chosen requests with an error.
-
-    ``status=0`` closes the connection without an answer (a connection reset).
-    """
-
-    def __init__(self, upstream: str) -> None:
-        self.failures: list[tuple[int, str]] = []
-        self.seen: list[tuple[str, int]] = []
-        self._lock = threading.Lock()
-        target = urlsplit(upstream)
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def _handle(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                status = proxy._failure_for(self.path)
-                if status == 0:
-                    proxy._record(self.command, 0)
-                    self.close_connection = True
-                    return
-                if status is not None:
-                    payload = (
-                        f'{{"error": {{"code": {status}, "message": "injected by the test"}}}}'
-                    ).encode()
-                    headers = [("Content-Type", "application/json")]
-                else:
-                    connection = http.client.HTTPConnection(
-                        target.hostname, target.port, timeout=30
-                    )
-                    forwarded = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
-                    connection.request(self.command, self.path, body=body, headers=forwarded)
-                    answer = connection.getresponse()
-                    payload = answer.read()
-                    status = answer.status
-                    headers = [
-                        (k, v)
-                        for k, v in answer.getheaders()
-                        if k.lower() not in ("content-length", "transfer-encoding", "connection")
-                    ]
-                    connection.close()
-                proxy._record(self.command, status)
-                self.send_response(status)
-                for name, value in headers:
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(payload)
-
-            do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = _handle
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def _record(self, method: str, status: int) -> None:
-        # Recorded before the answer is sent, so the order is the order the client saw.
-        with self._lock:
-            self.seen.append((method, status))
-
-    def _failure_for(self, path: str) -> int | None:
-        with self._lock:
-            for i, (status, match) in enumerate(self.failures):
-                if match in path:
-                    del self.failures[i]
-                    return status
-        return None
-
-    def fail_next(self, count: int, status: int = 503, match: str = "") -> None:
-        """Answer the next ``count`` requests whose path contains ``match`` with ``status``.
-
-        The library also fetches bucket metadata on its own (and tolerates failures there), so
-        tests aim failures at the requests they mean with ``match``.
-        """
-        with self._lock:
-            if not self.failures:
-                self.seen.clear()
-            self.failures.extend([(status, match)] * count)
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+def _gcs_error(status: int, detail: str) -> tuple[bytes, str]:
+    payload = f'{{"error": {{"code": {status}, "message": "injected by the test"}}}}'.encode()
+    return payload, "application/json"
 
 
 @pytest.fixture
 def fault_proxy(gcs_endpoint: str, monkeypatch) -> Iterator[FaultProxy]:
     """A proxy to the emulator that can inject errors; ``STORAGE_EMULATOR_HOST`` points at it."""
-    proxy = FaultProxy(gcs_endpoint)
+    proxy = FaultProxy(gcs_endpoint, _gcs_error)
     monkeypatch.setenv("STORAGE_EMULATOR_HOST", proxy.url)
     yield proxy
     proxy.close()
