@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 
 from dotflow.aws import StorageS3
-from dotflow.testing import StorageContract
+from dotflow.testing import ObjectStorageContract
 
 
-class TestStorageS3(StorageContract):
+class TestStorageS3(ObjectStorageContract):
     @pytest.fixture(autouse=True)
     def _server(self, s3_endpoint: str, s3_bucket: str) -> None:
         self.endpoint = s3_endpoint

@@ -14,7 +14,7 @@ import pytest
 from dotflow import Context
 from dotflow.core import object_store
 from dotflow.core.object_store import ObjectStorage, ObjectStoreError
-from dotflow.testing import StorageContract
+from dotflow.testing import ObjectStorageContract
 
 
 class SDKError(Exception):
@@ -41,8 +41,7 @@ class StoreError(ObjectStoreError):
 
 
 class MissingBucket(object_store.BucketNotConfiguredError):
-    def __init__(self) -> None:
-        super().__init__("StorageMemory", "DOTFLOW_MEM")
+    pass
 
 
 class StorageMemory(ObjectStorage[Bucket]):
@@ -50,6 +49,7 @@ class StorageMemory(ObjectStorage[Bucket]):
     variable_prefix = "DOTFLOW_MEM"
     failures = (SDKError,)
     error_type = StoreError
+    bucket_error_type = MissingBucket
 
     def __init__(
         self, bucket: str | None = None, prefix: str | None = None, client: Bucket | None = None
@@ -58,9 +58,6 @@ class StorageMemory(ObjectStorage[Bucket]):
 
     def _new_client(self) -> Bucket:
         return Bucket()
-
-    def _bucket_not_configured(self) -> MissingBucket:
-        return MissingBucket()
 
     def _explain(self, error: BaseException) -> tuple[str, str, str]:
         return str(error), "", "E1"
@@ -90,7 +87,7 @@ class StorageMemory(ObjectStorage[Bucket]):
                 self.client.objects.pop(name, None)
 
 
-class TestObjectStorageContract(StorageContract):
+class TestObjectStorageContract(ObjectStorageContract):
     shared_across_processes = False  # the stand-in bucket lives in one process
 
     def make_storage(self) -> StorageMemory:
@@ -151,20 +148,3 @@ def test_an_adapters_own_error_passes_through_unwrapped() -> None:
         storage.delete_prefix("locked/")
     assert caught.value.__cause__ is None
     assert storage.list_keys("locked/") == ["locked/1"]
-
-
-def test_each_process_gets_its_own_client() -> None:
-    import multiprocessing
-
-    storage = StorageMemory(bucket="b")
-    parent = storage.client
-    reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
-
-    def child() -> None:
-        writer.send((storage.client is parent, storage.client is storage.client))
-
-    process = multiprocessing.get_context("fork").Process(target=child)
-    process.start()
-    assert reader.recv() == (False, True)
-    process.join(10)
-    assert storage.client is parent

@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 
 from dotflow.gcp import StorageGCS
-from dotflow.testing import StorageContract
+from dotflow.testing import ObjectStorageContract
 
 
-class TestStorageGCS(StorageContract):
+class TestStorageGCS(ObjectStorageContract):
     @pytest.fixture(autouse=True)
     def _server(self, gcs_endpoint: str, gcs_bucket: str) -> None:
         self.bucket = gcs_bucket

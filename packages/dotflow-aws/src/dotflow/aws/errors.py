@@ -10,9 +10,6 @@ __all__ = ["BucketNotConfiguredError", "S3StorageError"]
 class BucketNotConfiguredError(object_store.BucketNotConfiguredError):
     """``StorageS3()`` was given no bucket and ``DOTFLOW_S3_BUCKET`` is not set."""
 
-    def __init__(self) -> None:
-        super().__init__("StorageS3", "DOTFLOW_S3")
-
 
 class S3StorageError(object_store.ObjectStoreError):
     """An S3 request failed after the SDK's retries (missing bucket, access denied, network...).

@@ -79,6 +79,7 @@ class StorageS3(ObjectStorage[BaseClient]):
     variable_prefix = "DOTFLOW_S3"
     failures = (ClientError, BotoCoreError)
     error_type = S3StorageError
+    bucket_error_type = BucketNotConfiguredError
 
     def __init__(
         self,
@@ -101,17 +102,11 @@ class StorageS3(ObjectStorage[BaseClient]):
             self.endpoint_url = endpoint_url
             self._config = make_config(max_attempts, connect_timeout, read_timeout, max_pool=32)
         super().__init__(bucket, prefix, client)
-        try:
-            self.client.head_bucket(Bucket=self.bucket)
-        except self.failures as error:
-            raise self._error("open bucket", error) from error
+        self._attempt("open bucket", None, lambda: self.client.head_bucket(Bucket=self.bucket))
 
     def _new_client(self) -> BaseClient:
         logger.debug("new S3 client for %s in process %s", self.bucket, os.getpid())
         return build_client(self.region, self.endpoint_url, self._config)
-
-    def _bucket_not_configured(self) -> BucketNotConfiguredError:
-        return BucketNotConfiguredError()
 
     def _explain(self, error: BaseException) -> tuple[str, str, str]:
         if isinstance(error, ClientError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from abc import abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import ClassVar, Generic, TypeVar
 
 from dotflow.abc.storage import Storage
@@ -25,6 +25,7 @@ from dotflow.core.process_local import ProcessLocal
 __all__ = ["BucketNotConfiguredError", "ObjectStorage", "ObjectStoreError"]
 
 ClientT = TypeVar("ClientT")
+T = TypeVar("T")
 
 
 class BucketNotConfiguredError(DotflowError, ValueError):
@@ -74,13 +75,14 @@ class ObjectStorage(Storage, Generic[ClientT]):
     variable_prefix: ClassVar[str]
     #: The SDK's exceptions that :meth:`_error` turns into an :class:`ObjectStoreError`.
     failures: ClassVar[tuple[type[BaseException], ...]]
-    #: The adapter's error class.
+    #: The adapter's error classes.
     error_type: ClassVar[type[ObjectStoreError]]
+    bucket_error_type: ClassVar[type[BucketNotConfiguredError]]
 
     def __init__(self, bucket: str | None, prefix: str | None, client: ClientT | None) -> None:
         bucket = bucket or os.environ.get(f"{self.variable_prefix}_BUCKET") or None
         if not bucket:
-            raise self._bucket_not_configured()
+            raise self.bucket_error_type(type(self).__name__, self.variable_prefix)
         if prefix is None:
             prefix = os.environ.get(f"{self.variable_prefix}_PREFIX", "dotflow/")
         self.bucket = bucket
@@ -115,26 +117,28 @@ class ObjectStorage(Storage, Generic[ClientT]):
         """The object name ``key`` is stored under (``{prefix}{key}.json``)."""
         return object_name(self.prefix, key)
 
+    def _attempt(self, action: str, name: str | None, call: Callable[[], T]) -> T:
+        """``call()``, with an SDK failure raised as the adapter's error about ``name``.
+
+        An :class:`ObjectStoreError` (raised by an adapter's own code) passes through unwrapped.
+        """
+        try:
+            return call()
+        except ObjectStoreError:
+            raise
+        except self.failures as error:
+            raise self._error(action, error, name) from error
+
     # -- the port ------------------------------------------------------------------------------
 
     def post(self, key: str, context: Context) -> None:
         name = self.object_name(key)
         data = encode_context(context, where=f"key {key!r}")
-        try:
-            self._put(name, data)
-        except ObjectStoreError:
-            raise
-        except self.failures as error:
-            raise self._error("write", error, name) from error
+        self._attempt("write", name, lambda: self._put(name, data))
 
     def get(self, key: str) -> Context | None:
         name = self.object_name(key)
-        try:
-            data = self._read(name)
-        except ObjectStoreError:
-            raise
-        except self.failures as error:
-            raise self._error("read", error, name) from error
+        data = self._attempt("read", name, lambda: self._read(name))
         return None if data is None else decode_context(data)
 
     def list_keys(self, prefix: str) -> list[str]:
@@ -143,26 +147,18 @@ class ObjectStorage(Storage, Generic[ClientT]):
     def delete_prefix(self, prefix: str) -> int:
         names = [name for _, name in self._names(prefix)]
         if names:
-            try:
-                self._delete(names)
-            except ObjectStoreError:
-                raise
-            except self.failures as error:
-                raise self._error("delete objects in", error, self.prefix + prefix) from error
+            self._attempt("delete objects in", self.prefix + prefix, lambda: self._delete(names))
         return len(names)
 
     def _names(self, prefix: str) -> list[tuple[str, str]]:
         """``(key, object name)`` of every stored key starting with ``prefix``, sorted by key."""
+        where = self.prefix + prefix
+        names = self._attempt("list", where, lambda: list(self._list(where)))
         found = []
-        try:
-            for name in self._list(self.prefix + prefix):
-                key = key_of(self.prefix, name)
-                if key is not None and key.startswith(prefix):
-                    found.append((key, name))
-        except ObjectStoreError:
-            raise
-        except self.failures as error:
-            raise self._error("list", error, self.prefix + prefix) from error
+        for name in names:
+            key = key_of(self.prefix, name)
+            if key is not None and key.startswith(prefix):
+                found.append((key, name))
         return sorted(found)
 
     # -- what an adapter implements ------------------------------------------------------------
@@ -170,10 +166,6 @@ class ObjectStorage(Storage, Generic[ClientT]):
     @abstractmethod
     def _new_client(self) -> ClientT:
         """A new SDK client for the current process."""
-
-    @abstractmethod
-    def _bucket_not_configured(self) -> BucketNotConfiguredError:
-        """The error for a missing bucket (the adapter's own subclass)."""
 
     @abstractmethod
     def _explain(self, error: BaseException) -> tuple[str, str, str]:

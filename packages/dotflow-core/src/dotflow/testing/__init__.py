@@ -1,6 +1,7 @@
 """Contract suites that every adapter's tests, and third-party authors, subclass."""
 
+from dotflow.testing.object_store import ObjectStorageContract
 from dotflow.testing.resume import ResumeContract
 from dotflow.testing.storage import JSON_VALUES, StorageContract
 
-__all__ = ["JSON_VALUES", "ResumeContract", "StorageContract"]
+__all__ = ["JSON_VALUES", "ObjectStorageContract", "ResumeContract", "StorageContract"]

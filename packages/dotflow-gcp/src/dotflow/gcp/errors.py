@@ -10,9 +10,6 @@ __all__ = ["BucketNotConfiguredError", "GCSStorageError"]
 class BucketNotConfiguredError(object_store.BucketNotConfiguredError):
     """``StorageGCS()`` was given no bucket and ``DOTFLOW_GCS_BUCKET`` is not set."""
 
-    def __init__(self) -> None:
-        super().__init__("StorageGCS", "DOTFLOW_GCS")
-
 
 class GCSStorageError(object_store.ObjectStoreError):
     """A Cloud Storage request failed after the SDK's retries (missing bucket, denied, network...).

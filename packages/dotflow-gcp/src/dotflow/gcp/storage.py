@@ -70,6 +70,7 @@ class StorageGCS(ObjectStorage[storage.Client]):
     variable_prefix = "DOTFLOW_GCS"
     failures = (GoogleAPICallError, RetryError, GoogleAuthError, OSError)
     error_type = GCSStorageError
+    bucket_error_type = BucketNotConfiguredError
 
     def __init__(
         self,
@@ -95,10 +96,7 @@ class StorageGCS(ObjectStorage[storage.Client]):
             self._credentials = credentials
             self._api_endpoint = None
         super().__init__(bucket, prefix, client)
-        try:
-            list(self._list(self.prefix, limit=1))
-        except self.failures as error:
-            raise self._error("open bucket", error) from error
+        self._attempt("open bucket", None, lambda: list(self._list(self.prefix, limit=1)))
 
     def _new_client(self) -> storage.Client:
         logger.debug("new Cloud Storage client for %s in process %s", self.bucket, os.getpid())
@@ -111,9 +109,6 @@ class StorageGCS(ObjectStorage[storage.Client]):
                 "set STORAGE_EMULATOR_HOST to use an emulator"
             )
             raise GCSStorageError(msg, self.bucket) from error
-
-    def _bucket_not_configured(self) -> BucketNotConfiguredError:
-        return BucketNotConfiguredError()
 
     def _explain(self, error: BaseException) -> tuple[str, str, str]:
         if isinstance(error, GoogleAPICallError):
