@@ -200,3 +200,25 @@ def test_each_run_has_its_own_result() -> None:
     second = workflow.start()
     assert first.result().status == "Completed" and len(first.result().tasks) == 1
     assert second.result().status == "Failed" and workflow.result() == second.result()
+
+
+def test_a_returned_context_is_completed_on_a_copy_never_in_place() -> None:
+    from dotflow.core.task import NO_CONTEXT
+
+    @action
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    @action
+    def echo(previous_context: Context) -> Context:
+        return previous_context  # the failed task's context: the shared NO_CONTEXT
+
+    workflow = DotFlow()
+    workflow.task.add(step=[boom, echo])
+    workflow.start(keep_going=True)
+    echoed = workflow.result_context()[1]
+    assert (echoed.task_id, echoed.workflow_id) == (2, workflow.workflow_id)
+    assert (NO_CONTEXT.task_id, NO_CONTEXT.workflow_id) == (None, None)
+    fresh = DotFlow()
+    fresh.task.add(step=echo)
+    assert fresh.result_context()[0].task_id is None

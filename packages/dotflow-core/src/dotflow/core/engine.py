@@ -11,6 +11,8 @@ import threading
 from functools import partial
 from typing import TYPE_CHECKING
 
+import attrs
+
 from dotflow.core.attempts import Outcome, compute, task_error
 from dotflow.core.context import Context
 from dotflow.core.guard import call_adapter
@@ -100,10 +102,15 @@ class Runtime:
             value = outcome.value
             if isinstance(value, Context):
                 context = value
-                if context.task_id is None:
-                    context.task_id = task.task_id
-                if context.workflow_id is None:
-                    context.workflow_id = task.workflow_id
+                if context.task_id is None or context.workflow_id is None:
+                    # A copy: the returned context may be shared (another task's, NO_CONTEXT).
+                    context = attrs.evolve(
+                        value,
+                        task_id=task.task_id if value.task_id is None else value.task_id,
+                        workflow_id=task.workflow_id
+                        if value.workflow_id is None
+                        else value.workflow_id,
+                    )
             else:
                 context = Context(value, task.task_id, task.workflow_id)
             task.current_context = context
