@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from dotflow.core.types.status import TERMINAL
+
 __all__ = ["LogReader", "normalise_status"]
 
 Record = dict[str, Any]
-_END = ("Completed", "Failed")
 
 
 def normalise_status(text: str) -> str:
@@ -58,7 +59,7 @@ class LogReader:
                 continue  # not ours; skip rather than stop reading
             if isinstance(record, dict):
                 if record.get("event") == "workflow":
-                    self.finished[str(record.get("workflow_id"))] = record.get("status") in _END
+                    self.finished[str(record.get("workflow_id"))] = record.get("status") in TERMINAL
                 yield record
 
     def read(self) -> list[Record]:

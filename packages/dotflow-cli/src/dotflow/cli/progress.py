@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from dotflow.abc import Notify
-from dotflow.core.types.status import TypeStatus
+from dotflow.core.types.status import TERMINAL, TypeStatus
 
 if TYPE_CHECKING:
     from dotflow import Task, WorkflowRun
@@ -73,7 +73,7 @@ class Printer:
         """Print one status change of ``task``: ``✔ task 1 extract: Completed in 0.012s``."""
         status = task.status
         line = f"{self._status(status, task)}"
-        if status in (TypeStatus.COMPLETED, TypeStatus.FAILED) and task.duration is not None:
+        if status in TERMINAL and task.duration is not None:
             line += f" in {_seconds(task.duration)}"
         error = error_text(task) if status in (TypeStatus.FAILED, TypeStatus.RETRY) else None
         if error:

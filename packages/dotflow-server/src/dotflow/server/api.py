@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from dotflow.abc.server import Server
-from dotflow.server.events import TERMINAL_STATUSES, make_event
+from dotflow.core.types.status import TERMINAL
+from dotflow.server.events import make_event
 from dotflow.server.sender import RetryPolicy, Sender, SenderStats
 from dotflow.server.transport import HttpTransport, Secret
 
@@ -171,7 +172,7 @@ class ServerAPI(Server):
             "PATCH",
             f"/workflows/{_segment(workflow)}",
             {"status": value},
-            evictable=value not in TERMINAL_STATUSES,
+            evictable=value not in TERMINAL,
             label=f"update_workflow {workflow} {value}",
         )
         self._sender.put(event)
@@ -197,7 +198,7 @@ class ServerAPI(Server):
             "PATCH",
             f"/workflows/{_segment(task.workflow_id)}/tasks/{_segment(task.task_id)}",
             data,
-            evictable=value not in TERMINAL_STATUSES,
+            evictable=value not in TERMINAL,
             label=f"update_task {task.task_id} {value}",
         )
         self._sender.put(event)

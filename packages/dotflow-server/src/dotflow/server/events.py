@@ -7,10 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["TERMINAL_STATUSES", "Event", "make_event"]
-
-#: statuses after which nothing else happens to a task or a workflow
-TERMINAL_STATUSES = frozenset({"Completed", "Failed"})
+__all__ = ["Event", "make_event"]
 
 
 @dataclass(frozen=True, slots=True)
