@@ -76,6 +76,17 @@ def test_unknown_mode_fails_before_anything_is_scheduled(logged_workflow: Callab
     assert scheduler.stats.ticks == 0 and not scheduler.running
 
 
+def test_an_execution_instance_is_a_mode_as_in_start(
+    run_log: Any, logged_workflow: Callable
+) -> None:
+    from dotflow.core.execution.sequential import Sequential
+
+    scheduler = SchedulerCron(cron=EVERY_SECOND, max_runs=1)
+    logged_workflow(scheduler).schedule(mode=Sequential())
+    assert scheduler.stats == CronStats(ticks=1, started=1, finished=1, failed=0)
+    assert len(run_log.intervals()) == 1
+
+
 # -- ticks and overlap ----------------------------------------------------------------------
 
 

@@ -25,9 +25,22 @@ if TYPE_CHECKING:
     from dotflow.core.context import Context
     from dotflow.core.result import WorkflowResult
 
-__all__ = ["DotFlow", "WorkflowRun"]
+__all__ = ["DotFlow", "WorkflowRun", "execution_for"]
 
 logger = logging.getLogger("dotflow")
+
+
+def execution_for(mode: str | Execution) -> Execution:
+    """The execution that runs ``mode``: ``mode`` itself when it is an ``Execution``, else a new
+    instance of the adapter registered under that name in ``dotflow.execution``.
+
+    Raises:
+        ExecutionModeNotFoundError: no execution mode has that name.
+    """
+    if isinstance(mode, Execution):
+        return mode
+    execution: Execution = registry.load("execution", str(mode))()
+    return execution
 
 
 class WorkflowRun:
@@ -130,11 +143,7 @@ class DotFlow:
             fingerprint: your own version of the inputs, used instead of the computed one.
         """
         checkpoint.check_policy(on_input_change)
-        if isinstance(mode, Execution):
-            execution, mode = mode, str(mode)
-        else:
-            mode = str(mode)
-            execution = registry.load("execution", mode)()
+        execution, mode = execution_for(mode), str(mode)
         tasks = [task.fresh() for task in self.task.queue]
         if self.workflow_id_given:
             resume = checkpoint.prepare(

@@ -324,8 +324,7 @@ class SchedulerCron(Scheduler):
 
 def _check_mode(mode: Any) -> None:
     """Fail before scheduling, not at every tick, when ``mode`` names no execution mode."""
-    if mode is None:
-        return
-    from dotflow.core import registry
+    if mode is not None:
+        from dotflow.core.workflow import execution_for
 
-    registry.load("execution", str(getattr(mode, "value", mode)))
+        execution_for(mode)
