@@ -7,10 +7,10 @@ outcome through the Runtime, so status events, storage and callbacks happen once
 from __future__ import annotations
 
 import contextlib
-import pickle
 from typing import TYPE_CHECKING
 
 from dotflow.core.attempts import Outcome, compute, task_error
+from dotflow.core.execution.transfer import dump_outcome
 from dotflow.core.imports import import_path
 from dotflow.core.task import Task
 from dotflow.core.types.status import TypeStatus
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from dotflow.core.context import Context
 
 __all__ = ["run_task"]
+
+_WHERE = "the Dask worker"
 
 
 def run_task(
@@ -53,7 +55,7 @@ def run_task(
             "module on every worker or put its folder on the workers' PYTHONPATH"
         )
         failure.__traceback__ = error.__traceback__
-        return _dump(Outcome(errors=[task_error(1, failure)], failed=True))
+        return dump_outcome(Outcome(errors=[task_error(1, failure)], failed=True), _WHERE)
     # The worker copy has no callback: callbacks run in the client.
     task = Task(
         task_id,
@@ -65,7 +67,7 @@ def run_task(
         TypeStatus.IN_PROGRESS,
         previous_context=previous_context,
     )
-    return _dump(compute(task, _retry_reporter(retry_topic, key)))
+    return dump_outcome(compute(task, _retry_reporter(retry_topic, key)), _WHERE)
 
 
 def _retry_reporter(topic: str | None, key: str | None) -> Callable[[], None]:
@@ -89,18 +91,3 @@ def _retry_reporter(topic: str | None, key: str | None) -> Callable[[], None]:
 
 def _nothing() -> None:
     return None
-
-
-def _dump(outcome: Outcome) -> bytes:
-    try:
-        return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as error:
-        message = (
-            f"the result ({type(outcome.value).__name__}) cannot be sent back from the Dask "
-            f"worker: {error}; return picklable data"
-        )
-        failure = TypeError(message)
-        failure.__traceback__ = error.__traceback__
-        outcome.errors.append(task_error(outcome.retries + 1, failure))
-        outcome.value, outcome.failed = None, True
-        return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)

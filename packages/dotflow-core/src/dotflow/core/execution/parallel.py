@@ -14,9 +14,10 @@ import sys
 from typing import TYPE_CHECKING, Any, cast
 
 from dotflow.abc.execution import Execution
-from dotflow.core.attempts import Outcome, compute, task_error
+from dotflow.core.attempts import Outcome, compute
 from dotflow.core.context import Context
 from dotflow.core.exceptions import WorkerDiedError
+from dotflow.core.execution.transfer import dump_outcome
 from dotflow.core.task import Task
 from dotflow.core.types.status import TypeStatus
 
@@ -32,19 +33,7 @@ _RETRY = b"retry"
 
 def _worker(task: Task, conn: Connection) -> None:
     outcome = compute(task, lambda: conn.send_bytes(_RETRY))
-    try:
-        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as error:
-        message = (
-            f"the result ({type(outcome.value).__name__}) cannot be sent back from the worker "
-            f"process: {error}; return picklable data"
-        )
-        failure = TypeError(message)
-        failure.__traceback__ = error.__traceback__
-        outcome.errors.append(task_error(outcome.retries + 1, failure))
-        outcome.value, outcome.failed = None, True
-        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    conn.send_bytes(data)
+    conn.send_bytes(dump_outcome(outcome, "the worker process"))
     conn.close()
 
 
@@ -68,7 +57,8 @@ class Parallel(Execution):
         pending = [task for group in groups for task in group if not runtime.restore(task)]
         pending.reverse()
         context = _context()
-        running: dict[Any, tuple[Task, Any, list[bytes]]] = {}
+        running: dict[Any, tuple[Task, Any]] = {}
+        results: dict[Any, bytes] = {}
         while pending or running:
             while pending and len(running) < self.max_workers:
                 task = pending.pop()
@@ -99,32 +89,30 @@ class Parallel(Execution):
                     runtime.fail(task, error)
                     continue
                 writer.close()
-                running[reader] = (task, process, [])
+                running[reader] = (task, process)
             for reader in cast("list[Connection]", wait(list(running))):
-                task, process, messages = running[reader]
+                task, process = running[reader]
                 try:
                     message = reader.recv_bytes()
                 except (EOFError, OSError):
                     del running[reader]
                     reader.close()
                     process.join()
-                    self._finish(runtime, task, process, messages)
+                    self._finish(runtime, task, process, results.pop(reader, None))
                     continue
                 if message == _RETRY:
                     runtime.transition(task, TypeStatus.RETRY)
                 else:
-                    messages.append(message)
+                    results[reader] = message
 
     @staticmethod
-    def _finish(runtime: Runtime, task: Task, process: Any, messages: list[bytes]) -> None:
-        if not messages:
+    def _finish(runtime: Runtime, task: Task, process: Any, result: bytes | None) -> None:
+        if result is None:
             runtime.fail(task, WorkerDiedError(process.exitcode))
             return
         try:
-            outcome: Outcome = pickle.loads(messages[-1])
+            outcome: Outcome = pickle.loads(result)
         except Exception as error:
             runtime.fail(task, TypeError(f"the worker's result could not be read: {error}"))
             return
-        finally:
-            messages.clear()
         runtime.finish(task, outcome)
