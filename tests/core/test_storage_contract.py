@@ -36,3 +36,15 @@ class TestStorageFileResume(ResumeContract):
 
     def make_storage(self) -> StorageFile:
         return StorageFile(path=self.folder / ".output")
+
+
+def test_storage_file_leaves_out_files_it_did_not_write(tmp_path) -> None:
+    from dotflow import Context
+
+    storage = StorageFile(path=tmp_path)
+    storage.post("wf/1", Context(1))
+    (tmp_path / "wf" / "a b.json").write_text("{}")  # not a key this storage could have written
+    (tmp_path / "wf" / ".1.json.123-456.tmp").write_text("")  # a temporary file left by a kill
+    assert storage.list_keys("wf/") == ["wf/1"]
+    assert storage.delete_prefix("wf/") == 1
+    assert (tmp_path / "wf" / "a b.json").exists()

@@ -12,12 +12,11 @@ import threading
 from pathlib import Path
 
 from dotflow.abc.storage import Storage
-from dotflow.core.codec import check_key, decode_context, encode_context
+from dotflow.core.codec import decode_context, encode_context
 from dotflow.core.context import Context
+from dotflow.core.object_layout import SUFFIX, key_of, object_name
 
 __all__ = ["StorageFile"]
-
-_SUFFIX = ".json"
 
 
 class StorageFile(Storage):
@@ -37,8 +36,7 @@ class StorageFile(Storage):
         return f"StorageFile(path={str(self.path)!r})"
 
     def _file(self, key: str) -> Path:
-        *folders, name = check_key(key).split("/")
-        return self.path.joinpath(*folders, name + _SUFFIX)
+        return self.path / object_name("", key)
 
     def post(self, key: str, context: Context) -> None:
         target = self._file(key)
@@ -76,11 +74,10 @@ class StorageFile(Storage):
         if not self.path.is_dir():
             return []
         keys = []
-        for file in self.path.rglob("*" + _SUFFIX):
-            if file.name.startswith("."):
-                continue
-            key = file.relative_to(self.path).with_suffix("").as_posix()
-            if key.startswith(prefix):
+        for file in self.path.rglob("*" + SUFFIX):
+            # key_of leaves out what this storage did not write (temporary files start with ".").
+            key = key_of("", file.relative_to(self.path).as_posix())
+            if key is not None and key.startswith(prefix):
                 keys.append(key)
         return sorted(keys)
 
