@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -152,10 +152,10 @@ class TaskBuilder:
     def reverse(self) -> None:
         """Reverse the order of execution; task ids follow the new positions."""
         self.queue.reverse()
-        self._renumber(self.queue)
+        self._renumber()
 
-    def _renumber(self, tasks: Iterable[Task]) -> None:
-        for position, task in enumerate(tasks, start=1):
+    def _renumber(self) -> None:
+        for position, task in enumerate(self.queue, start=1):
             task.task_id = position
             task.initial_context = attrs.evolve(task.initial_context, task_id=position)
 

@@ -9,7 +9,7 @@ from typing import Any
 __all__ = ["run_in_threads"]
 
 
-def run_in_threads(calls: list[Callable[[], Any]], name: str = "dotflow-group") -> None:
+def run_in_threads(calls: list[Callable[[], Any]]) -> None:
     """Run every call in its own thread, wait for all, and re-raise the first exception."""
     errors: list[BaseException] = []
 
@@ -20,7 +20,7 @@ def run_in_threads(calls: list[Callable[[], Any]], name: str = "dotflow-group") 
             errors.append(error)
 
     threads = [
-        threading.Thread(target=guarded, args=(call,), name=f"{name}-{i}")
+        threading.Thread(target=guarded, args=(call,), name=f"dotflow-group-{i}")
         for i, call in enumerate(calls, start=1)
     ]
     for thread in threads:
