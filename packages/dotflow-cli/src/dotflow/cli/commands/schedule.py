@@ -107,7 +107,7 @@ def schedule(
         composed,
         quiet=quiet or as_json,
         on_run=functools.partial(_print_result, stream=sys.stdout) if as_json else None,
-        resume_after_failure=True,
+        resume_after_failure=options.resume,  # reads the execution log only when it matters
     )
     # With --json, stdout holds the documents only: what steps print goes to stderr.
     printed = contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext()
