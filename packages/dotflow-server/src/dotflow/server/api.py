@@ -9,6 +9,8 @@ import weakref
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+import requests
+
 from dotflow.abc.server import Server
 from dotflow.core.types.status import TERMINAL
 from dotflow.server.events import make_event
@@ -137,8 +139,6 @@ class ServerAPI(Server):
         self.max_payload = max_payload
         self._token = Secret(user_token.strip())
         if session_factory is None:
-            import requests
-
             session_factory = requests.Session
         self._transport = HttpTransport(self.base_url, self._token, self.timeout, session_factory)
         self._sender = Sender(
