@@ -17,7 +17,7 @@ from dotflow.cli.loading import load_factory, load_object, load_step
 if TYPE_CHECKING:
     from dotflow import Config, DotFlow
     from dotflow.abc import Server
-    from dotflow.cli.environment import ManagedMode
+    from dotflow.core.managed import ManagedEnvironment
 
 __all__ = ["Composed", "RunOptions", "compose"]
 
@@ -100,8 +100,8 @@ def _check_entry(options: RunOptions) -> None:
             )
 
 
-def _server(mode: ManagedMode) -> Server | None:
-    if mode.server is None:
+def _server(managed: ManagedEnvironment) -> Server | None:
+    if managed.base_url is None:
         return None
     from dotflow.core import registry
     from dotflow.core.exceptions import AdapterNotFoundError
@@ -115,7 +115,7 @@ def _server(mode: ManagedMode) -> Server | None:
             f"is not installed: {error}"
         ) from error
     try:
-        server: Server = cls(base_url=mode.server.base_url, user_token=mode.server.user_token)
+        server: Server = cls(base_url=managed.base_url, user_token=managed.user_token)
     except Exception as error:
         raise BadInput(
             f"cannot create the api server adapter: {type(error).__name__}: {error}"
@@ -171,13 +171,13 @@ def _rebind(workflow: DotFlow, config: Config, workflow_id: str | None) -> DotFl
 def compose(options: RunOptions) -> Composed:
     """The workflow ``options`` describe, with the adapters they and the environment select."""
     from dotflow import Config, DotFlow
-    from dotflow.cli.environment import HalfConfiguredError, managed_mode
     from dotflow.cli.storages import build_storage, local_folder
     from dotflow.core.ids import validate_workflow_id
+    from dotflow.core.managed import HalfConfiguredError, read_managed
 
     _check_entry(options)
     try:
-        managed = managed_mode()
+        managed = read_managed()
     except HalfConfiguredError as error:
         raise BadInput(str(error)) from None
     workflow_id = options.workflow_id or managed.workflow_id

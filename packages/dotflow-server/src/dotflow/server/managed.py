@@ -8,12 +8,17 @@ A managed runner starts a container with ``WORKFLOW_ID`` (a workflow the backend
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
+from dotflow.core.managed import (
+    TOKEN_VARIABLES,
+    URL_VARIABLES,
+    WORKFLOW_ID_VARIABLE,
+    read_managed,
+)
 from dotflow.server.api import ServerAPI
 
 if TYPE_CHECKING:
@@ -28,12 +33,6 @@ __all__ = [
     "managed_workflow",
 ]
 
-WORKFLOW_ID_VARIABLE = "WORKFLOW_ID"
-#: the backend's URL, first match wins
-URL_VARIABLES = ("SERVER_BASE_URL", "DOTFLOW_SERVER_URL")
-#: the user token, first match wins
-TOKEN_VARIABLES = ("SERVER_USER_TOKEN", "DOTFLOW_USER_TOKEN")
-
 
 class ManagedSettings(NamedTuple):
     """What the environment asks for.
@@ -47,14 +46,6 @@ class ManagedSettings(NamedTuple):
     server: ServerAPI | None
 
 
-def _first(environ: Mapping[str, str], names: tuple[str, ...]) -> tuple[str | None, str | None]:
-    for name in names:
-        value = environ.get(name, "").strip()
-        if value:
-            return name, value
-    return None, None
-
-
 def managed_settings(environ: Mapping[str, str] | None = None, **options: Any) -> ManagedSettings:
     """Read the managed-mode variables.
 
@@ -65,32 +56,18 @@ def managed_settings(environ: Mapping[str, str] | None = None, **options: Any) -
     Raises:
         ValueError: only one of the URL and the token is set, or a value is invalid.
     """
-    env = os.environ if environ is None else environ
-    workflow_id = env.get(WORKFLOW_ID_VARIABLE, "").strip() or None
+    env = read_managed(environ)
+    workflow_id = env.workflow_id
     if workflow_id is not None:
         from dotflow.core.ids import validate_workflow_id
 
         workflow_id = validate_workflow_id(workflow_id)
-    url_name, base_url = _first(env, URL_VARIABLES)
-    token_name, token = _first(env, TOKEN_VARIABLES)
-    if base_url is None and token is None:
+    if env.base_url is None or env.user_token is None:
         return ManagedSettings(workflow_id, None)
-    if token is None:
-        msg = (
-            f"{url_name} is set but no user token is: set {TOKEN_VARIABLES[0]} "
-            f"(or {TOKEN_VARIABLES[1]}) too, or unset {url_name} to report nowhere"
-        )
-        raise ValueError(msg)
-    if base_url is None:
-        msg = (
-            f"{token_name} is set but no server URL is: set {URL_VARIABLES[0]} "
-            f"(or {URL_VARIABLES[1]}) too, or unset {token_name} to report nowhere"
-        )
-        raise ValueError(msg)
     try:
-        server = ServerAPI(base_url=base_url, user_token=token, **options)
+        server = ServerAPI(base_url=env.base_url, user_token=env.user_token, **options)
     except ValueError as error:
-        msg = f"{url_name}={base_url!r} is not usable: {error}"
+        msg = f"{env.url_variable}={env.base_url!r} is not usable: {error}"
         raise ValueError(msg) from None
     return ManagedSettings(workflow_id, server)
 
