@@ -269,3 +269,18 @@ def test_file_layout(tmp_path: Path) -> None:
     document = json.loads((folder / "3.json").read_text())
     assert document["storage"] == [50, "done"]
     assert document["task_id"] == 3 and document["workflow_id"] == "resumable"
+
+
+def test_a_generated_id_never_resumes_from_results_a_later_fresh_run_replaced() -> None:
+    workflow = build(StorageDefault(), 1, workflow_id=None)
+    workflow.start()
+    workflow.task.clear()
+    workflow.task.add(step=first, initial_context=99)
+    workflow.task.add(step=second)
+    workflow.task.add(step=third)
+    RUNS.clear()
+    workflow.start()  # a fresh run: third fails now, and the first run's third result goes
+    assert RUNS == ["first", "second", "third"]
+    RUNS.clear()
+    workflow.start(resume=True)
+    assert RUNS == ["third"]  # not the first run's result

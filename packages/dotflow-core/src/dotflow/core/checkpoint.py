@@ -79,7 +79,7 @@ def prepare(
 
     Args:
         storage: the workflow's storage.
-        workflow_id: a workflow id chosen by the caller (generated ids have nothing stored).
+        workflow_id: the run's workflow id, under which earlier runs may have stored results.
         tasks: the tasks of the run.
         resume: whether the caller asked to resume.
         policy: ``on_input_change``: ``reuse``, ``reset`` or ``raise``.

@@ -145,7 +145,8 @@ class DotFlow:
         checkpoint.check_policy(on_input_change)
         execution, mode = execution_for(mode), str(mode)
         tasks = [task.fresh() for task in self.task.queue]
-        if self.workflow_id_given:
+        if self.workflow_id_given or self.last_run is not None:
+            # Results may be stored under this id (by an earlier process, or an earlier run).
             resume = checkpoint.prepare(
                 self.config.storage,
                 self.workflow_id,
@@ -154,6 +155,8 @@ class DotFlow:
                 policy=on_input_change,
                 fingerprint=fingerprint,
             )
+        else:
+            resume = False  # a new generated id: nothing is stored under it
         run = WorkflowRun(self.workflow_id, mode, tasks)
         self.last_run = run
         runtime = Runtime(self.config, keep_going=keep_going, resume=resume)
