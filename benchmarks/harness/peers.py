@@ -123,9 +123,14 @@ def _create(peer: Peer, log: Callable[[str], None]) -> None:
         _pip(peer, list(peer.requirements))
 
 
-def _pip(peer: Peer, args: list[str]) -> None:
+def _pip(peer: Peer, args: list[str], local: tuple[str, ...] = ()) -> None:
+    """Install ``args`` into the peer's environment; ``local`` names distributions of this tree
+    among them, reinstalled every time so the figures follow the sources."""
     uv = shutil.which("uv")
+    python = str(peer.python)
     if uv:
+        reinstall = [arg for name in local for arg in ("--reinstall-package", name)]
+        flags = ["--no-sources", *reinstall] if local else []
         _run(
             [
                 uv,
@@ -134,43 +139,29 @@ def _pip(peer: Peer, args: list[str]) -> None:
                 "--quiet",
                 "--compile-bytecode",
                 "--python",
-                str(peer.python),
+                python,
+                *flags,
                 *args,
             ]
         )
-    else:
-        args = [a for a in args if a != "--no-sources" and not a.startswith("--reinstall-package")]
-        _run(
-            [
-                str(peer.python),
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--force-reinstall",
-                "--no-deps",
-                *args,
-            ]
-            if peer.local
-            else [str(peer.python), "-m", "pip", "install", "--quiet", *args]
-        )
+        return
+    _run([python, "-m", "pip", "install", "--quiet", *args])
+    if local:  # pip has no per-package reinstall: reinstall ours, not their dependencies
+        _run([python, "-m", "pip", "install", "--quiet", "--force-reinstall", "--no-deps", *args])
 
 
 def _install_tree(peer: Peer, log: Callable[[str], None]) -> list[str]:
     """Install this tree's distributions (not editable); return the optional ones that failed."""
 
-    def spec(names: tuple[str, ...]) -> list[str]:
-        args = ["--no-sources"]
-        for name in names:
-            args += ["--reinstall-package", name]
-        return args + [str(ROOT / "packages" / name) for name in names]
+    def install(names: tuple[str, ...]) -> None:
+        _pip(peer, [str(ROOT / "packages" / name) for name in names], local=names)
 
     log(f"installing this tree into {peer.venv}: {', '.join(_OURS + _OURS_OPTIONAL)}")
     failed = []
     try:
-        _pip(peer, spec(_OURS + _OURS_OPTIONAL))
+        install(_OURS + _OURS_OPTIONAL)
     except RuntimeError:
-        _pip(peer, spec(_OURS))
+        install(_OURS)
         failed = list(_OURS_OPTIONAL)
     return failed
 

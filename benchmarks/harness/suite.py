@@ -21,7 +21,7 @@ _MB = 1024 * 1024 / 1e6  # ru_maxrss MiB -> MB
 
 @dataclass(frozen=True)
 class Settings:
-    """How much to repeat; ``quick()`` is the smoke run."""
+    """How much to repeat; ``smoke()`` is the smoke run."""
 
     quick: bool = False
     import_repeats: int = 15
