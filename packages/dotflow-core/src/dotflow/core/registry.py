@@ -8,9 +8,7 @@ adapter is loaded.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
-
-import attrs
+from typing import TYPE_CHECKING, NamedTuple
 
 from dotflow.core.exceptions import AdapterNotFoundError, ExecutionModeNotFoundError
 
@@ -40,8 +38,7 @@ _DISTRIBUTIONS = {
 }
 
 
-@attrs.frozen
-class PluginInfo:
+class PluginInfo(NamedTuple):
     """One registered adapter, as ``dotflow plugins`` lists it."""
 
     port: str

@@ -16,14 +16,13 @@ def plugins(as_json: bool) -> None:
     execution): entry name, class and distribution. An adapter that fails to load is flagged
     with the reason.
     """
-    import attrs
 
     from dotflow.core import registry
 
     rows = registry.plugins()
     if as_json:
         for row in rows:
-            click.echo(json.dumps(attrs.asdict(row), ensure_ascii=False))
+            click.echo(json.dumps(row._asdict(), ensure_ascii=False))
         return
     broken = 0
     for port in registry.GROUPS:
