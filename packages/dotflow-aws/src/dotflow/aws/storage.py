@@ -27,19 +27,20 @@ logger = logging.getLogger(__name__)
 DELETE_BATCH = 1000
 
 _MISSING_KEY = frozenset({"NoSuchKey", "404"})
+_NO_BUCKET = "the bucket does not exist: create it or fix the name"
+_DENIED = (
+    "access denied: the credentials need s3:ListBucket, s3:GetObject, s3:PutObject and "
+    "s3:DeleteObject on this bucket"
+)
+_OTHER_REGION = "the bucket is in another region: pass region=... or set AWS_REGION"
+# S3 answers with an error code, or only an HTTP status (to HEAD requests).
 _HINTS = {
-    "404": "the bucket does not exist: create it or fix the name",
-    "NoSuchBucket": "the bucket does not exist: create it or fix the name",
-    "403": (
-        "access denied: the credentials need s3:ListBucket, s3:GetObject, s3:PutObject and "
-        "s3:DeleteObject on this bucket"
-    ),
-    "AccessDenied": (
-        "access denied: the credentials need s3:ListBucket, s3:GetObject, s3:PutObject and "
-        "s3:DeleteObject on this bucket"
-    ),
-    "301": "the bucket is in another region: pass region=... or set AWS_REGION",
-    "PermanentRedirect": "the bucket is in another region: pass region=... or set AWS_REGION",
+    "404": _NO_BUCKET,
+    "NoSuchBucket": _NO_BUCKET,
+    "403": _DENIED,
+    "AccessDenied": _DENIED,
+    "301": _OTHER_REGION,
+    "PermanentRedirect": _OTHER_REGION,
     "InvalidAccessKeyId": "the access key is unknown: check the AWS credentials",
     "SignatureDoesNotMatch": "the secret key is wrong: check the AWS credentials",
 }

@@ -77,7 +77,7 @@ def entry_points(groups: Collection[str]) -> list[EntryPoint]:
     found: list[EntryPoint] = []
     seen: set[str] = set()
     for info in _distributions():
-        name = _normalize(os.path.basename(info).rpartition(".")[0].partition("-")[0])
+        name = _normalize(_folder_name(info))
         if name in seen:
             continue
         seen.add(name)
@@ -120,6 +120,11 @@ def _distributions() -> Iterator[str]:
                 yield os.path.join(folder, child)
 
 
+def _folder_name(info: str) -> str:
+    """The distribution name in a metadata folder name: ``foo_bar`` of ``foo_bar-1.0.dist-info``."""
+    return os.path.basename(info).rpartition(".")[0].partition("-")[0]
+
+
 def _normalize(name: str) -> str:
     """importlib.metadata's key for a distribution name (``Foo.Bar-baz`` -> ``foo_bar_baz``)."""
     return re.sub(r"[-_.]+", "_", name).lower()
@@ -151,7 +156,7 @@ def _distribution_name(info: str) -> str:
                         break  # the headers ended
         except OSError:
             continue
-    return os.path.basename(info).rpartition(".")[0].partition("-")[0]
+    return _folder_name(info)
 
 
 def _from_importlib(groups: Collection[str]) -> list[EntryPoint]:
