@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 MAX_RETRY_AFTER = 60.0
 #: First wait before retrying a network error or a 5xx; doubles each time (seconds).
 BACKOFF = 0.5
+#: the longest wait between two attempts after a network error, however many retries
+BACKOFF_MAX = 30.0
 #: How long the interpreter waits at exit for undelivered messages, per notifier (seconds).
 EXIT_FLUSH_TIMEOUT = 5.0
 
@@ -241,7 +243,7 @@ class Courier:
                 )
                 return
             except NetworkError as error:  # timeouts, connection errors and 5xx
-                delay = BACKOFF * 2**attempt
+                delay = min(BACKOFF * 2**attempt, BACKOFF_MAX)
                 reason = _describe(error)
             except Exception as error:  # 401, 403, 404 and the like
                 logger.error(
@@ -282,5 +284,6 @@ def _close_at_exit() -> None:
         courier.close(EXIT_FLUSH_TIMEOUT)
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 atexit.register(_close_at_exit)
