@@ -29,7 +29,7 @@ from dotflow.abc import Log
 from dotflow.cli.progress import error_text
 
 if TYPE_CHECKING:
-    from dotflow import Task, WorkflowRun
+    from dotflow import Task
 
 __all__ = ["RunLog", "RunLogWriter", "log_file"]
 
@@ -78,18 +78,27 @@ class RunLogWriter:
         """Whether writing failed (the log is then incomplete and no longer written)."""
         return self._broken
 
-    def workflow(self, run: WorkflowRun) -> None:
-        """Record the start or the end of ``run``."""
-        self.write(
-            {
-                "event": "workflow",
-                "workflow_id": run.workflow_id,
-                "status": run.status.value,
-                "mode": run.mode,
-                "duration": run.duration,
-                "tasks": len(run.tasks),
-            }
-        )
+    def workflow(
+        self,
+        workflow_id: str,
+        status: str,
+        mode: str,
+        tasks: int,
+        duration: float | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record the start or the end of a run of a workflow."""
+        record: dict[str, Any] = {
+            "event": "workflow",
+            "workflow_id": workflow_id,
+            "status": status,
+            "mode": mode,
+            "duration": duration,
+            "tasks": tasks,
+        }
+        if error is not None:
+            record["error"] = error
+        self.write(record)
 
     def close(self) -> None:
         with self._lock:

@@ -85,16 +85,8 @@ class Reporting:
         workflow = self.workflow
         if self.resume_after_failure and kwargs.get("resume"):
             kwargs = {**kwargs, "resume": self._resume_next}
-        self.writer.write(
-            {
-                "event": "workflow",
-                "workflow_id": workflow.workflow_id,
-                "status": "In progress",
-                "mode": str(kwargs.get("mode", "sequential")),
-                "duration": None,
-                "tasks": workflow.task.count(),
-            }
-        )
+        mode = str(kwargs.get("mode", "sequential"))
+        self.writer.workflow(workflow.workflow_id, "In progress", mode, workflow.task.count())
         try:
             run = workflow.start(**kwargs)
             run.wait()
@@ -103,16 +95,12 @@ class Reporting:
             if last is not None and last.done():
                 self._finished(last)
             else:  # stopped before any task ran: close the record all the same
-                self.writer.write(
-                    {
-                        "event": "workflow",
-                        "workflow_id": workflow.workflow_id,
-                        "status": "Failed",
-                        "mode": str(kwargs.get("mode", "sequential")),
-                        "duration": None,
-                        "tasks": workflow.task.count(),
-                        "error": f"{type(error).__name__}: {error}",
-                    }
+                self.writer.workflow(
+                    workflow.workflow_id,
+                    "Failed",
+                    mode,
+                    workflow.task.count(),
+                    error=f"{type(error).__name__}: {error}",
                 )
             self._resume_next = True
             raise
@@ -125,7 +113,9 @@ class Reporting:
 
     def _finished(self, run: WorkflowRun) -> None:
         self._resume_next = run.status.value != "Completed"
-        self.writer.workflow(run)
+        self.writer.workflow(
+            run.workflow_id, run.status.value, run.mode, len(run.tasks), run.duration
+        )
         with self._lock:
             self.runs.append(run)
 
