@@ -100,7 +100,8 @@ class ExecutionDask(Execution):
     def run(self, groups: list[list[Task]], runtime: Runtime) -> None:
         """Run every group on the cluster; tasks are updated in place."""
         # Fail before anything is submitted (or a cluster started) if a step cannot be imported.
-        references = {id(task.step): step_reference(task.step) for g in groups for task in g}
+        steps = {id(task.step): task.step for group in groups for task in group}
+        references = {key: step_reference(step) for key, step in steps.items()}
         with connect(self.address, self.timeout, self.cluster_options) as client:
             _Driver(client, runtime, references).run(groups)
 
