@@ -92,27 +92,14 @@ class LogDefault(Log):
             "status": task.status.value,
             "duration": task.duration,
         }
+        message = "ID %s - %s - %s"
+        args: list[Any] = [task.workflow_id, task.task_id, task.status.value]
         if task.errors and level >= logging.WARNING:
             last = task.errors[-1]
             fields["error"] = f"{last.exception}: {last.message}"
-            self.logger.log(
-                level,
-                "ID %s - %s - %s - %s",
-                task.workflow_id,
-                task.task_id,
-                task.status.value,
-                fields["error"],
-                extra={"dotflow": fields},
-            )
-            return
-        self.logger.log(
-            level,
-            "ID %s - %s - %s",
-            task.workflow_id,
-            task.task_id,
-            task.status.value,
-            extra={"dotflow": fields},
-        )
+            message += " - %s"
+            args.append(fields["error"])
+        self.logger.log(level, message, *args, extra={"dotflow": fields})
 
     def info(self, task: Task) -> None:
         self._log(logging.INFO, task)
