@@ -7,15 +7,19 @@ from typing import Any
 import attrs
 
 from dotflow.abc.log import Log
+from dotflow.abc.metrics import Metrics
 from dotflow.abc.notify import Notify
 from dotflow.abc.scheduler import Scheduler
 from dotflow.abc.server import Server
 from dotflow.abc.storage import Storage
+from dotflow.abc.tracer import Tracer
 from dotflow.providers.log_default import LogDefault
+from dotflow.providers.metrics_default import MetricsDefault
 from dotflow.providers.notify_default import NotifyDefault
 from dotflow.providers.scheduler_default import SchedulerDefault
 from dotflow.providers.server_default import ServerDefault
 from dotflow.providers.storage_default import StorageDefault
+from dotflow.providers.tracer_default import TracerDefault
 
 __all__ = ["Config"]
 
@@ -51,6 +55,8 @@ class Config:
         log: where status changes are logged (default: the ``dotflow`` logger).
         server: the backend status is reported to (default: none).
         scheduler: what ``workflow.schedule()`` uses (default: nothing scheduled).
+        tracer: traces runs and tasks (default: none).
+        metrics: records run and task metrics (default: none).
     """
 
     storage: Storage = attrs.field(factory=StorageDefault, validator=_port(Storage))
@@ -58,3 +64,5 @@ class Config:
     log: Log = attrs.field(factory=LogDefault, validator=_port(Log))
     server: Server = attrs.field(factory=ServerDefault, validator=_port(Server))
     scheduler: Scheduler = attrs.field(factory=SchedulerDefault, validator=_port(Scheduler))
+    tracer: Tracer = attrs.field(factory=TracerDefault, validator=_port(Tracer))
+    metrics: Metrics = attrs.field(factory=MetricsDefault, validator=_port(Metrics))

@@ -1,15 +1,17 @@
 """The Runtime: everything that happens around a task's computation.
 
-Checkpoint restore, status changes (to notify, log and server, in that order), storing the result,
-the task callback and the keep-going rule live here, so every execution mode shares them.
+Checkpoint restore, status changes (to notify, log and server, in that order, then tracer and
+metrics), storing the result, the task callback and the keep-going rule live here, so every
+execution mode shares them.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -59,9 +61,11 @@ class Runtime:
         self._log_error = config.log.error
         self._log_warning = config.log.warning
         self._storage = config.storage
+        self._observers = _observers(config)
 
-    def transition(self, task: Task, status: TypeStatus) -> None:
-        """Set ``task``'s status and tell notify, log and server, in that order."""
+    def transition(self, task: Task, status: TypeStatus, observe: bool = True) -> None:
+        """Set ``task``'s status and tell notify, log and server, in that order, then (unless
+        ``observe`` is false) the tracer and metrics adapters."""
         task.status = status
         if self._notify is not None:
             call_adapter(self._notify, task)
@@ -73,6 +77,9 @@ class Runtime:
             call_adapter(self._log_info, task)
         if self._server is not None:
             call_adapter(self._server, task)
+        if observe and self._observers:
+            for hook in self._observers[status]:
+                call_adapter(hook, task)
 
     def restore(self, task: Task) -> bool:
         """With ``resume``, mark ``task`` Completed from its checkpoint if one exists."""
@@ -83,7 +90,7 @@ class Runtime:
             return False
         task.current_context = stored
         task.duration = 0.0
-        self.transition(task, _COMPLETED)
+        self.transition(task, _COMPLETED, observe=False)  # it did not run: no span or metrics
         return True
 
     def begin(self, task: Task, previous: Context) -> None:
@@ -147,3 +154,24 @@ class Runtime:
             if self.stopped.is_set():
                 return
             previous = self.run_task(task, previous)
+
+
+def _observers(config: Config) -> dict[TypeStatus, tuple[Callable[[Task], Any], ...]]:
+    """The tracer and metrics hooks per status; empty when both adapters are no-ops, so that a
+    run without telemetry pays one truth test per status change."""
+    tracer, metrics = config.tracer, config.metrics
+    pairs = {
+        _IN_PROGRESS: (tracer.start_task, metrics.task_started),
+        _RETRY: (tracer.retry_task, metrics.task_retried),
+        _COMPLETED: (tracer.end_task, metrics.task_completed),
+        _FAILED: (tracer.end_task, metrics.task_failed),
+    }
+    active = (not tracer.noop, not metrics.noop)
+    if not any(active):
+        return {}
+    hooks = {
+        status: tuple(hook for hook, on in zip(pair, active, strict=True) if on)
+        for status, pair in pairs.items()
+    }
+    # Statuses no hook listens to (Not started, Paused) map to nothing.
+    return {status: hooks.get(status, ()) for status in TypeStatus}

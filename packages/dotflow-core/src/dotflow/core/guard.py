@@ -11,10 +11,10 @@ __all__ = ["call_adapter"]
 logger = logging.getLogger("dotflow")
 
 
-def call_adapter(method: Callable[..., Any], *args: Any) -> None:
+def call_adapter(method: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     """Call an adapter method; an exception is logged with its traceback and swallowed."""
     try:
-        method(*args)
+        method(*args, **kwargs)
     except Exception:
         owner = getattr(method, "__self__", None)
         logger.exception(

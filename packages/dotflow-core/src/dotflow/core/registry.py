@@ -25,6 +25,8 @@ GROUPS = {
     "server": "dotflow.server",
     "scheduler": "dotflow.scheduler",
     "execution": "dotflow.execution",
+    "tracer": "dotflow.tracer",
+    "metrics": "dotflow.metrics",
 }
 
 # Adapters of this project that live in their own distribution, for install hints.
@@ -35,6 +37,9 @@ _DISTRIBUTIONS = {
     ("server", "api"): ("ServerAPI", "dotflow-server"),
     ("scheduler", "cron"): ("SchedulerCron", "dotflow-cron"),
     ("execution", "dask"): ("ExecutionDask", "dotflow-dask"),
+    ("tracer", "otel"): ("TracerOpenTelemetry", "dotflow-otel"),
+    ("metrics", "otel"): ("MetricsOpenTelemetry", "dotflow-otel"),
+    ("log", "otel"): ("LogOpenTelemetry", "dotflow-otel"),
 }
 
 

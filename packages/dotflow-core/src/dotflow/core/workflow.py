@@ -163,6 +163,7 @@ class DotFlow:
         groups: dict[str, list[Task]] = {}
         for task in tasks:
             groups.setdefault(task.group_name, []).append(task)
+        self._telemetry_start(mode, len(tasks))
         call_adapter(
             self.config.server.update_workflow, self.workflow_id, WorkflowStatus.IN_PROGRESS
         )
@@ -196,6 +197,7 @@ class DotFlow:
         run.status = WorkflowStatus.FAILED if failed else WorkflowStatus.COMPLETED
         run.duration = time.perf_counter() - started
         config = self.config
+        self._telemetry_end(run.duration, failed)
         call_adapter(config.server.update_workflow, self.workflow_id, run.status)
         callback = on_failure if failed else on_success
         if callback is not None:
@@ -206,6 +208,26 @@ class DotFlow:
         call_adapter(config.notify.flush)
         call_adapter(config.server.flush)
         run._done.set()
+
+    def _telemetry_start(self, mode: str, tasks_count: int) -> None:
+        # In the thread that called start(), so a tracer can parent the run on the caller's span.
+        tracer, metrics, workflow_id = self.config.tracer, self.config.metrics, self.workflow_id
+        if not tracer.noop:
+            call_adapter(
+                tracer.start_workflow, workflow_id=workflow_id, mode=mode, tasks_count=tasks_count
+            )
+        if not metrics.noop:
+            call_adapter(metrics.workflow_started, workflow_id=workflow_id, mode=mode)
+
+    def _telemetry_end(self, duration: float, failed: bool) -> None:
+        tracer, metrics, workflow_id = self.config.tracer, self.config.metrics, self.workflow_id
+        if not tracer.noop:
+            call_adapter(
+                tracer.end_workflow, workflow_id=workflow_id, duration=duration, failed=failed
+            )
+        if not metrics.noop:
+            ended = metrics.workflow_failed if failed else metrics.workflow_completed
+            call_adapter(ended, workflow_id, duration)
 
     def schedule(self, **kwargs: Any) -> None:
         """Run the workflow on the configured scheduler (``Config(scheduler=...)``).

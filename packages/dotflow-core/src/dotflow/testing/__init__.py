@@ -3,5 +3,13 @@
 from dotflow.testing.object_store import ObjectStorageContract
 from dotflow.testing.resume import ResumeContract
 from dotflow.testing.storage import JSON_VALUES, StorageContract
+from dotflow.testing.telemetry import MetricsContract, TracerContract
 
-__all__ = ["JSON_VALUES", "ObjectStorageContract", "ResumeContract", "StorageContract"]
+__all__ = [
+    "JSON_VALUES",
+    "MetricsContract",
+    "ObjectStorageContract",
+    "ResumeContract",
+    "StorageContract",
+    "TracerContract",
+]
