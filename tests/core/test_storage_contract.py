@@ -48,3 +48,28 @@ def test_storage_file_leaves_out_files_it_did_not_write(tmp_path) -> None:
     assert storage.list_keys("wf/") == ["wf/1"]
     assert storage.delete_prefix("wf/") == 1
     assert (tmp_path / "wf" / "a b.json").exists()
+
+
+class _FailsInWorkerThreads(StorageDefault):
+    """Loses every write made outside the main thread, raising as it does."""
+
+    def post(self, key, context) -> None:
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            raise OSError("disk full")
+        super().post(key, context)
+
+
+@pytest.mark.parametrize(
+    "check",
+    ["test_concurrent_writers_from_threads", "test_same_key_from_threads_never_corrupts"],
+)
+def test_the_thread_checks_fail_when_a_writer_thread_raises(check: str) -> None:
+    class Broken(StorageContract):
+        def make_storage(self) -> StorageDefault:
+            return _FailsInWorkerThreads()
+
+    with pytest.raises(OSError, match="disk full"):
+        getattr(Broken(), check)()
+

@@ -16,8 +16,9 @@ in-memory default), ``json_only = False`` for one that keeps any Python object, 
 from __future__ import annotations
 
 import multiprocessing
-import threading
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
 from dotflow.abc.storage import Storage
@@ -49,6 +50,13 @@ JSON_VALUES: tuple[Any, ...] = (
 def _write_many(storage: Storage, prefix: str, worker: int, count: int) -> None:
     for i in range(count):
         storage.post(f"{prefix}/{worker}-{i}", Context({"worker": worker, "i": i}))
+
+
+def _in_threads(calls: list[Callable[[], object]]) -> None:
+    """Run ``calls`` at once, one thread each; an exception in any of them fails the test."""
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        for future in [pool.submit(call) for call in calls]:
+            future.result()
 
 
 class StorageContract:
@@ -165,13 +173,7 @@ class StorageContract:
     def test_concurrent_writers_from_threads(self) -> None:
         storage = self.make_storage()
         prefix = self.new_prefix()
-        threads = [
-            threading.Thread(target=_write_many, args=(storage, prefix, w, 20)) for w in range(4)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        _in_threads([lambda w=w: _write_many(storage, prefix, w, 20) for w in range(4)])
         keys = storage.list_keys(f"{prefix}/")
         assert len(keys) == 80
         for w in range(4):
@@ -200,13 +202,6 @@ class StorageContract:
         storage = self.make_storage()
         key = f"{self.new_prefix()}/1"
         values = [{"writer": w, "pad": "y" * 50_000} for w in range(4)]
-        threads = [
-            threading.Thread(target=lambda v=v: [storage.post(key, Context(v)) for _ in range(5)])
-            for v in values
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        _in_threads([lambda v=v: [storage.post(key, Context(v)) for _ in range(5)] for v in values])
         got = storage.get(key)
         assert got is not None and got.storage in values
