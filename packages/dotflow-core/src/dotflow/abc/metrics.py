@@ -34,9 +34,9 @@ class Metrics(ABC):
     def workflow_failed(self, workflow_id: str, duration: float) -> None:
         """The run of ``workflow_id`` ended after ``duration`` seconds with a failure."""
 
-    @abstractmethod
     def task_started(self, task: Task) -> None:
-        """``task`` starts running (In progress)."""
+        """``task`` starts running (In progress). Optional (not in 1.0.1's port)."""
+        return None
 
     def task_retried(self, task: Task) -> None:
         """An attempt of ``task`` failed and the next one starts."""

@@ -36,7 +36,9 @@ class Tracer(ABC):
         """``task`` starts its first attempt (its status is In progress)."""
 
     def retry_task(self, task: Task) -> None:
-        """An attempt of ``task`` failed and the next one starts (``task.status`` is Retry)."""
+        """An attempt of ``task`` failed and the next one starts (``task.status`` is Retry).
+
+        Optional: dotflow 1.0.1's port had no such hook."""
         return None
 
     @abstractmethod

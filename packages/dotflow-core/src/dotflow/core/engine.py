@@ -62,10 +62,19 @@ class Runtime:
         self._log_warning = config.log.warning
         self._storage = config.storage
         self._observers = _observers(config)
+        #: ``transition(task, status)``: set ``task``'s status and tell notify, log and server, in
+        #: that order, then the tracer and metrics adapters. Chosen once, so that a run without
+        #: telemetry pays nothing for it per status change.
+        self.transition: Callable[[Task, TypeStatus], None] = (
+            self._observed if self._observers else self._report
+        )
 
-    def transition(self, task: Task, status: TypeStatus, observe: bool = True) -> None:
-        """Set ``task``'s status and tell notify, log and server, in that order, then (unless
-        ``observe`` is false) the tracer and metrics adapters."""
+    def _observed(self, task: Task, status: TypeStatus) -> None:
+        self._report(task, status)
+        for hook in self._observers[status]:
+            call_adapter(hook, task)
+
+    def _report(self, task: Task, status: TypeStatus) -> None:
         task.status = status
         if self._notify is not None:
             call_adapter(self._notify, task)
@@ -77,9 +86,6 @@ class Runtime:
             call_adapter(self._log_info, task)
         if self._server is not None:
             call_adapter(self._server, task)
-        if observe and self._observers:
-            for hook in self._observers[status]:
-                call_adapter(hook, task)
 
     def restore(self, task: Task) -> bool:
         """With ``resume``, mark ``task`` Completed from its checkpoint if one exists."""
@@ -90,7 +96,7 @@ class Runtime:
             return False
         task.current_context = stored
         task.duration = 0.0
-        self.transition(task, _COMPLETED, observe=False)  # it did not run: no span or metrics
+        self._report(task, _COMPLETED)  # it did not run: no span or metrics
         return True
 
     def begin(self, task: Task, previous: Context) -> None:

@@ -11,11 +11,13 @@ __all__ = ["call_adapter"]
 logger = logging.getLogger("dotflow")
 
 
-def call_adapter(method: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-    """Call an adapter method; an exception is logged with its traceback and swallowed."""
+def call_adapter(method: Callable[..., Any], *args: Any) -> None:
+    """Call an adapter method (or a ``functools.partial`` of one, for keyword arguments); an
+    exception is logged with its traceback and swallowed."""
     try:
-        method(*args, **kwargs)
+        method(*args)
     except Exception:
+        method = getattr(method, "func", method)
         owner = getattr(method, "__self__", None)
         logger.exception(
             "%s.%s failed; the workflow goes on",

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dotflow.abc.execution import Execution
@@ -212,18 +213,26 @@ class DotFlow:
     def _telemetry_start(self, mode: str, tasks_count: int) -> None:
         # In the thread that called start(), so a tracer can parent the run on the caller's span.
         tracer, metrics, workflow_id = self.config.tracer, self.config.metrics, self.workflow_id
+        # Keywords, as dotflow 1.0.1 passed them (its ports take ``workflow_id, **kwargs``).
         if not tracer.noop:
             call_adapter(
-                tracer.start_workflow, workflow_id=workflow_id, mode=mode, tasks_count=tasks_count
+                partial(
+                    tracer.start_workflow,
+                    workflow_id=workflow_id,
+                    mode=mode,
+                    tasks_count=tasks_count,
+                )
             )
         if not metrics.noop:
-            call_adapter(metrics.workflow_started, workflow_id=workflow_id, mode=mode)
+            call_adapter(partial(metrics.workflow_started, workflow_id=workflow_id, mode=mode))
 
     def _telemetry_end(self, duration: float, failed: bool) -> None:
         tracer, metrics, workflow_id = self.config.tracer, self.config.metrics, self.workflow_id
         if not tracer.noop:
             call_adapter(
-                tracer.end_workflow, workflow_id=workflow_id, duration=duration, failed=failed
+                partial(
+                    tracer.end_workflow, workflow_id=workflow_id, duration=duration, failed=failed
+                )
             )
         if not metrics.noop:
             ended = metrics.workflow_failed if failed else metrics.workflow_completed

@@ -26,9 +26,6 @@ class MetricsDefault(Metrics):
     def workflow_failed(self, workflow_id: str, duration: float) -> None:
         return None
 
-    def task_started(self, task: Task) -> None:
-        return None
-
     def task_completed(self, task: Task) -> None:
         return None
 
