@@ -19,6 +19,7 @@ import multiprocessing
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, ClassVar
 
 from dotflow.abc.storage import Storage
@@ -50,6 +51,11 @@ JSON_VALUES: tuple[Any, ...] = (
 def _write_many(storage: Storage, prefix: str, worker: int, count: int) -> None:
     for i in range(count):
         storage.post(f"{prefix}/{worker}-{i}", Context({"worker": worker, "i": i}))
+
+
+def _post_many(storage: Storage, key: str, value: Any, count: int) -> None:
+    for _ in range(count):
+        storage.post(key, Context(value))
 
 
 def _in_threads(calls: list[Callable[[], object]]) -> None:
@@ -173,7 +179,7 @@ class StorageContract:
     def test_concurrent_writers_from_threads(self) -> None:
         storage = self.make_storage()
         prefix = self.new_prefix()
-        _in_threads([lambda w=w: _write_many(storage, prefix, w, 20) for w in range(4)])
+        _in_threads([partial(_write_many, storage, prefix, w, 20) for w in range(4)])
         keys = storage.list_keys(f"{prefix}/")
         assert len(keys) == 80
         for w in range(4):
@@ -202,6 +208,6 @@ class StorageContract:
         storage = self.make_storage()
         key = f"{self.new_prefix()}/1"
         values = [{"writer": w, "pad": "y" * 50_000} for w in range(4)]
-        _in_threads([lambda v=v: [storage.post(key, Context(v)) for _ in range(5)] for v in values])
+        _in_threads([partial(_post_many, storage, key, value, 5) for value in values])
         got = storage.get(key)
         assert got is not None and got.storage in values
