@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from opentelemetry.sdk._logs.export import LogExporter, LogExportResult
+from opentelemetry.sdk._logs.export import LogRecordExporter, LogRecordExportResult
 from opentelemetry.sdk.metrics.export import MetricExporter, MetricExportResult, MetricsData
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
@@ -79,7 +79,8 @@ class _Guard:
             result, reason = failure, f"{type(error).__name__}: {error}"
         else:
             reason = "the receiver did not accept it"
-        if result == success:
+        # By name: an exporter may answer with an older (deprecated) enum of the same shape.
+        if getattr(result, "name", None) == "SUCCESS":
             if self.down_until:
                 logger.warning(
                     "dotflow-otel: exporting %s to %s works again (%d dropped meanwhile)",
@@ -92,8 +93,10 @@ class _Guard:
             return result
         self.down_until = time.monotonic() + _COOL_DOWN
         self.dropped += size
-        if self.receiver not in _reported:
+        with _quiet_lock:
+            first = self.receiver not in _reported
             _reported.add(self.receiver)
+        if first:
             logger.warning(
                 "dotflow-otel: could not export %s to %s (%s); workflows go on, and telemetry "
                 "is dropped while the receiver is unreachable (no further message until it "
@@ -155,18 +158,18 @@ class GuardedMetricExporter(MetricExporter):
         self.inner.shutdown(timeout_millis=timeout_millis, **kwargs)
 
 
-class GuardedLogExporter(LogExporter):
+class GuardedLogExporter(LogRecordExporter):
     """A log record exporter that reports failures once (see the module docstring)."""
 
-    def __init__(self, inner: LogExporter, endpoint: str) -> None:
+    def __init__(self, inner: LogRecordExporter, endpoint: str) -> None:
         self.inner = inner
         self._guard = _Guard("log records", endpoint)
 
-    def export(self, batch: Sequence[Any]) -> LogExportResult:
+    def export(self, batch: Sequence[Any]) -> LogRecordExportResult:
         return self._guard.run(
             lambda: self.inner.export(batch),
-            LogExportResult.SUCCESS,
-            LogExportResult.FAILURE,
+            LogRecordExportResult.SUCCESS,
+            LogRecordExportResult.FAILURE,
             len(batch),
         )
 
