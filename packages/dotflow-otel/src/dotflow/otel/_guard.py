@@ -174,7 +174,7 @@ class GuardedLogExporter(LogRecordExporter):
         )
 
     def shutdown(self) -> None:
-        self.inner.shutdown()
+        self.inner.shutdown()  # type: ignore[no-untyped-call]  # unannotated in the SDK
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return self.inner.force_flush(timeout_millis)
