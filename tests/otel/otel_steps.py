@@ -30,3 +30,19 @@ def flaky(task: Any) -> str:
 def broken() -> None:
     msg = "bad row 7"
     raise ValueError(msg)
+
+
+@action(retry=2, retry_delay=0)
+def traced(task: Any) -> str:
+    """Returns the span id current while it runs; its first attempt fails after noting it."""
+    from opentelemetry import trace
+
+    span_id = format(trace.get_current_span().get_span_context().span_id, "016x")
+    marker = os.path.join(os.environ["OTEL_TEST_DIR"], f"traced-{task.workflow_id}")
+    if not os.path.exists(marker):
+        with open(marker, "w") as first:
+            first.write(span_id)
+        msg = "first attempt"
+        raise RuntimeError(msg)
+    with open(marker) as first:
+        return f"{first.read()} {span_id}"

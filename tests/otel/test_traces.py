@@ -8,6 +8,7 @@ from typing import Any
 import otel_steps
 import pytest
 from conftest import Providers, by_name
+from opentelemetry import trace
 from opentelemetry.proto.trace.v1.trace_pb2 import Status
 from otlp_receiver import Receiver
 
@@ -139,3 +140,26 @@ def test_runs_side_by_side_get_their_own_trees(providers: Providers, receiver: R
             span["attributes"]["dotflow.workflow.id"] == root["attributes"]["dotflow.workflow.id"]
         )
         assert span["trace_id"] == root["trace_id"]
+
+
+@pytest.mark.parametrize("mode", ["sequential", "sequential_group", "background", "parallel"])
+def test_the_attempt_span_is_current_while_the_step_runs(
+    providers: Providers, receiver: Receiver, mode: str
+) -> None:
+    tracer = TracerOpenTelemetry(tracer_provider=providers.tracer)
+    workflow = DotFlow(config=Config(tracer=tracer), workflow_id=f"current-{mode}")
+    workflow.task.add(step=otel_steps.traced, group_name="a")
+    workflow.task.add(step=otel_steps.extract, group_name="b")  # two groups: threads
+    handle = workflow.start(mode=mode)
+    handle.wait(60)
+    assert handle.status is WorkflowStatus.COMPLETED
+    # The caller's context is as it was: no attempt span stays current after the run.
+    assert trace.get_current_span() is trace.INVALID_SPAN
+    providers.flush()
+    assert receiver.wait_for(lambda: len(receiver.spans()) >= 4)
+    attempts = sorted(by_name(receiver.spans(), "task traced"), key=lambda span: span["start"])
+    seen = handle.tasks[0].current_context.storage.split()
+    if mode == "parallel":  # the step runs in a worker process: no span crosses to it
+        assert seen == ["0" * 16, "0" * 16]
+    else:  # spans a step makes are children of its attempt's span
+        assert seen == [span["span_id"] for span in attempts]

@@ -134,10 +134,12 @@ def telemetry(n: int, repeats: int) -> dict[str, Any]:
     Three runs per round, taking turns: the chain without telemetry, the chain with
     ``TracerOpenTelemetry`` + ``MetricsOpenTelemetry``, and a plain loop that makes the spans and
     metric points dotflow makes for that chain (a run span, a span per task with the same
-    attributes; the same counter, up-down counter and histogram calls). Both use one SDK setup:
+    attributes, made current while the task runs; the same counter, up-down counter and
+    histogram calls). Both use one SDK setup:
     a ``BatchSpanProcessor`` whose exporter drops the spans and an in-memory metric reader, so
     neither network nor export threads are measured.
     """
+    from opentelemetry import context as context_api
     from opentelemetry import trace
     from opentelemetry.sdk.metrics import MeterProvider
     from opentelemetry.sdk.metrics.export import InMemoryMetricReader
@@ -211,7 +213,9 @@ def telemetry(n: int, repeats: int) -> dict[str, Any]:
                         "dotflow.task.attempt": 1,
                     },
                 )
+                token = context_api.attach(trace.set_span_in_context(span))  # current, as dotflow
                 tasks_running.add(1, step)
+                context_api.detach(token)
                 span.set_attribute("dotflow.task.status", "Completed")
                 span.set_attribute("dotflow.task.retry_count", 0)
                 span.end()

@@ -8,6 +8,7 @@ import weakref
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
+from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
@@ -16,6 +17,8 @@ from dotflow.otel import attributes as attr
 from dotflow.otel import export
 
 if TYPE_CHECKING:
+    from contextvars import Token
+
     from opentelemetry.context import Context as OtelContext
     from opentelemetry.trace import Span
 
@@ -24,6 +27,9 @@ if TYPE_CHECKING:
 __all__ = ["TracerOpenTelemetry", "span_context_of"]
 
 _INTERNAL = SpanKind.INTERNAL
+# Modes whose tasks run their step in the thread that starts and ends them: there the attempt's
+# span is made current while the step runs, so spans the step makes are its children.
+_INLINE_MODES = frozenset({"sequential", "sequential_group", "background"})
 _FAILED = "Failed"
 _RETRY = "Retry"
 
@@ -47,22 +53,32 @@ def span_context_of(task: Task) -> OtelContext | None:
 class _Run:
     """The span of one workflow run and the context its task spans are started in."""
 
-    __slots__ = ("context", "span")
+    __slots__ = ("context", "inline", "span")
 
-    def __init__(self, span: Span) -> None:
+    def __init__(self, span: Span, inline: bool) -> None:
         self.span = span
         self.context: OtelContext = trace.set_span_in_context(span)
+        self.inline = inline
 
 
 class _Attempts:
     """The open attempt spans of one task, and when each superseded attempt ended."""
 
-    __slots__ = ("context", "ends", "spans")
+    __slots__ = ("context", "ends", "spans", "token")
 
-    def __init__(self, span: Span, context: OtelContext | None) -> None:
+    def __init__(self, span: Span, context: OtelContext | None, inline: bool) -> None:
         self.spans = [span]
         self.ends: list[int] = []
         self.context = context
+        self.token: Token[OtelContext] | None = None
+        if inline:
+            self.token = otel_context.attach(trace.set_span_in_context(span))
+
+    def current(self, span: Span) -> None:
+        """Make ``span`` (the next attempt's) current instead of the previous attempt's."""
+        if self.token is not None:
+            otel_context.detach(self.token)
+            self.token = otel_context.attach(trace.set_span_in_context(span))
 
 
 class TracerOpenTelemetry(Tracer):
@@ -104,7 +120,7 @@ class TracerOpenTelemetry(Tracer):
             },
         )
         with self._lock:
-            self._runs.setdefault(str(workflow_id), []).append(_Run(span))
+            self._runs.setdefault(str(workflow_id), []).append(_Run(span, mode in _INLINE_MODES))
 
     def end_workflow(self, workflow_id: str, duration: float, failed: bool, **_: Any) -> None:
         with self._lock:
@@ -120,12 +136,16 @@ class TracerOpenTelemetry(Tracer):
             span.set_status(Status(StatusCode.ERROR, "a task failed"))
         span.end()
 
-    def _context(self, workflow_id: str) -> OtelContext | None:
+    def _run(self, workflow_id: str) -> _Run | None:
         runs = self._runs.get(workflow_id)
         try:
-            return runs[-1].context if runs else None
+            return runs[-1] if runs else None
         except IndexError:  # the run ended in another thread meanwhile
             return None
+
+    def _context(self, workflow_id: str) -> OtelContext | None:
+        run = self._run(workflow_id)
+        return None if run is None else run.context
 
     def _start_attempt(
         self, task: Task, attempt: int, context: OtelContext | None, start: int | None
@@ -146,8 +166,9 @@ class TracerOpenTelemetry(Tracer):
         )
 
     def start_task(self, task: Task) -> None:
-        context = self._context(task.workflow_id)
-        self._tasks[task] = _Attempts(self._start_attempt(task, 1, context, None), context)
+        run = self._run(task.workflow_id)
+        context, inline = (None, False) if run is None else (run.context, run.inline)
+        self._tasks[task] = _Attempts(self._start_attempt(task, 1, context, None), context, inline)
 
     def retry_task(self, task: Task) -> None:
         attempts = self._tasks.get(task)
@@ -155,15 +176,17 @@ class TracerOpenTelemetry(Tracer):
             return
         now = time.time_ns()
         attempts.ends.append(now)
-        attempts.spans.append(
-            self._start_attempt(task, len(attempts.spans) + 1, attempts.context, now)
-        )
+        span = self._start_attempt(task, len(attempts.spans) + 1, attempts.context, now)
+        attempts.spans.append(span)
+        attempts.current(span)
 
     def end_task(self, task: Task) -> None:
         attempts = self._tasks.pop(task, None)
         if attempts is None:
             return
         end = time.time_ns()
+        if attempts.token is not None:
+            otel_context.detach(attempts.token)
         spans, ends, errors = attempts.spans, attempts.ends, task.errors
         last = len(spans) - 1
         status = task.status.value
