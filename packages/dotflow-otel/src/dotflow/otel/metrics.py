@@ -11,6 +11,7 @@ from opentelemetry import metrics
 from dotflow.abc import Metrics
 from dotflow.otel import attributes as attr
 from dotflow.otel import export
+from dotflow.otel._steps import StepInfo, step_info
 
 if TYPE_CHECKING:
     from dotflow import Task
@@ -62,7 +63,7 @@ class MetricsOpenTelemetry(Metrics):
         self._task_retries = made["dotflow.task.retries"]
         self._tasks_running = made["dotflow.tasks.running"]
         self._modes: dict[str, list[str]] = {}  # workflow id -> modes of its runs in progress
-        self._running: dict[Task, Attributes] = {}
+        self._running: dict[Task, StepInfo] = {}
         self._attributes: dict[tuple[str, ...], Attributes] = {}  # built once per combination
         self._lock = threading.Lock()
 
@@ -98,25 +99,26 @@ class MetricsOpenTelemetry(Metrics):
         self._workflow_ended(workflow_id, duration, "Failed")
 
     def task_started(self, task: Task) -> None:
-        points = self._cached(attr.TASK_STEP, task.step_name)
-        self._running[task] = points
-        self._tasks_running.add(1, points)
+        info = step_info(task)
+        self._running[task] = info
+        self._tasks_running.add(1, info.running)
 
     def task_retried(self, task: Task) -> None:
-        self._task_retries.add(1, self._cached(attr.TASK_STEP, task.step_name))
+        self._task_retries.add(1, step_info(task).running)
 
-    def _task_ended(self, task: Task, status: str) -> None:
-        step = task.step_name
-        running = self._running.pop(task, None)
-        if running is not None:
-            self._tasks_running.add(-1, running)
-        points = self._cached(attr.TASK_STEP, step, attr.TASK_STATUS, status)
+    def _task_ended(self, task: Task, failed: bool) -> None:
+        info = self._running.pop(task, None)
+        if info is None:  # not started here: counted, but it was not counted as running
+            info = step_info(task)
+        else:
+            self._tasks_running.add(-1, info.running)
+        points = info.failed if failed else info.completed
         self._tasks.add(1, points)
         if task.duration is not None:
             self._task_duration.record(task.duration, points)
 
     def task_completed(self, task: Task) -> None:
-        self._task_ended(task, "Completed")
+        self._task_ended(task, False)
 
     def task_failed(self, task: Task) -> None:
-        self._task_ended(task, "Failed")
+        self._task_ended(task, True)

@@ -15,6 +15,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from dotflow.abc import Tracer
 from dotflow.otel import attributes as attr
 from dotflow.otel import export
+from dotflow.otel._steps import step_info
 
 if TYPE_CHECKING:
     from contextvars import Token
@@ -150,16 +151,16 @@ class TracerOpenTelemetry(Tracer):
     def _start_attempt(
         self, task: Task, attempt: int, context: OtelContext | None, start: int | None
     ) -> Span:
-        step = task.step_name
+        info = step_info(task)
         return self._tracer.start_span(
-            f"task {step}",
+            info.span_name,
             context=context,
             kind=_INTERNAL,
             start_time=start,
             attributes={
                 attr.WORKFLOW_ID: task.workflow_id,
                 attr.TASK_ID: task.task_id,
-                attr.TASK_STEP: step,
+                attr.TASK_STEP: info.name,
                 attr.TASK_GROUP: task.group_name,
                 attr.TASK_ATTEMPT: attempt,
             },
