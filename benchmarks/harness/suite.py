@@ -396,8 +396,11 @@ class Suite:
         s = self.settings
         sec = f"Tracing and metrics (dotflow-otel), {s.telemetry_n:,}-task chain"
         rows = (
-            (self.row("telemetry.bare", sec, "run per task, no telemetry", "µs"), "bare_us"),
-            (self.row("telemetry.otel", sec, "run per task, tracer + metrics", "µs"), "otel_us"),
+            (self.row("telemetry.bare", sec, "run per task, no telemetry (CPU)", "µs"), "bare_us"),
+            (
+                self.row("telemetry.otel", sec, "run per task, tracer + metrics (CPU)", "µs"),
+                "otel_us",
+            ),
             (
                 self.row("telemetry.overhead", sec, "telemetry cost per task (otel − none)", "µs"),
                 "overhead_us",

@@ -185,18 +185,26 @@ class TracerOpenTelemetry(Tracer):
         attempts = self._tasks.pop(task, None)
         if attempts is None:
             return
-        end = time.time_ns()
         if attempts.token is not None:
             otel_context.detach(attempts.token)
-        spans, ends, errors = attempts.spans, attempts.ends, task.errors
+        spans = attempts.spans
+        status = str(task.status)  # a StrEnum: its str is its value
+        if len(spans) == 1 and status != _FAILED:  # the common case: one successful attempt
+            spans[0].set_attributes(
+                {attr.TASK_STATUS: status, attr.TASK_RETRY_COUNT: task.retry_count}
+            )
+            spans[0].end()
+            return
+        end = time.time_ns()
+        ends, errors = attempts.ends, task.errors
         last = len(spans) - 1
-        status = task.status.value
         for index, span in enumerate(spans):
             final = index == last
             end_time = end if final else ends[index]
             if final:
-                span.set_attribute(attr.TASK_STATUS, status)
-                span.set_attribute(attr.TASK_RETRY_COUNT, task.retry_count)
+                span.set_attributes(
+                    {attr.TASK_STATUS: status, attr.TASK_RETRY_COUNT: task.retry_count}
+                )
                 error = (
                     (errors[index] if index < len(errors) else errors[-1])
                     if status == _FAILED and errors
@@ -204,8 +212,7 @@ class TracerOpenTelemetry(Tracer):
                 )
                 failed = status == _FAILED
             else:
-                span.set_attribute(attr.TASK_STATUS, _RETRY)
-                span.set_attribute(attr.TASK_RETRY_COUNT, index)
+                span.set_attributes({attr.TASK_STATUS: _RETRY, attr.TASK_RETRY_COUNT: index})
                 error = errors[index] if index < len(errors) else None
                 failed = True
             if failed:
