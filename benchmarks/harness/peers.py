@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PEERS_DIR = ROOT / "benchmarks" / ".peers"
 #: this tree's distributions installed for "ours"; the optional ones may fail to build
 _OURS = ("dotflow-core", "dotflow-cli")
-_OURS_OPTIONAL = ("dotflow-dask",)
+_OURS_OPTIONAL = ("dotflow-dask", "dotflow-otel")
+#: extras of this tree's distributions that the measures need (the telemetry one uses the SDK)
+_EXTRAS = {"dotflow-otel": "export"}
 _MARKER = ".bench-requirements"
 _INSTALL_TIMEOUT = 900
 
@@ -150,11 +152,17 @@ def _pip(peer: Peer, args: list[str], local: tuple[str, ...] = ()) -> None:
         _run([python, "-m", "pip", "install", "--quiet", "--force-reinstall", "--no-deps", *args])
 
 
+def _spec(name: str) -> str:
+    path = ROOT / "packages" / name
+    extra = _EXTRAS.get(name)
+    return f"{name}[{extra}] @ {path.as_uri()}" if extra else str(path)
+
+
 def _install_tree(peer: Peer, log: Callable[[str], None]) -> list[str]:
     """Install this tree's distributions (not editable); return the optional ones that failed."""
 
     def install(names: tuple[str, ...]) -> None:
-        _pip(peer, [str(ROOT / "packages" / name) for name in names], local=names)
+        _pip(peer, [_spec(name) for name in names], local=names)
 
     log(f"installing this tree into {peer.venv}: {', '.join(_OURS + _OURS_OPTIONAL)}")
     failed = []

@@ -96,6 +96,12 @@ def evaluate(rows_list: list[Row], large_bytes: int) -> list[Target]:
         row = rows.get(key)
         ideal = row.ideal if row is not None else None
         check(name, _get(rows, key), ideal * factor if ideal else None, " s")
+    check(
+        "tracing + metrics: cost per task ≤ 1.2 × the bare SDK's",
+        _get(rows, "telemetry.share"),
+        1.2,
+        "×",
+    )
     payload = large_bytes / 1e6
     wall = rows.get("large.wall")
     name = f"{payload:g} MB result in parallel mode completes"

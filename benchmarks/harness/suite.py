@@ -40,6 +40,8 @@ class Settings:
     large_timeout_s: float = 60
     checkpoint_n: int = 2000
     checkpoint_repeats: int = 5
+    telemetry_n: int = 2000
+    telemetry_repeats: int = 9
 
     @classmethod
     def smoke(cls) -> Settings:
@@ -53,6 +55,7 @@ class Settings:
             large_timeout_s=15,
             checkpoint_n=500,
             checkpoint_repeats=3,
+            telemetry_repeats=3,
         )
 
 
@@ -388,6 +391,33 @@ class Suite:
             else:
                 extra.errors[peer] = file.errors.get(peer) or memory.errors.get(peer, "?")
 
+    def measure_telemetry(self) -> None:
+        """Per-task cost of tracing and metrics (dotflow-otel) next to the bare SDK's."""
+        s = self.settings
+        sec = f"Tracing and metrics (dotflow-otel), {s.telemetry_n:,}-task chain"
+        rows = (
+            (self.row("telemetry.bare", sec, "run per task, no telemetry (CPU)", "µs"), "bare_us"),
+            (
+                self.row("telemetry.otel", sec, "run per task, tracer + metrics (CPU)", "µs"),
+                "otel_us",
+            ),
+            (
+                self.row("telemetry.overhead", sec, "telemetry cost per task (otel − none)", "µs"),
+                "overhead_us",
+            ),
+            (
+                self.row("telemetry.sdk", sec, "the same spans and points, SDK alone", "µs"),
+                "sdk_us",
+            ),
+        )
+        share = self.row("telemetry.share", sec, "telemetry cost ÷ SDK alone", "×")
+        result = self.script(
+            "ours", "telemetry", {"n": s.telemetry_n, "repeats": s.telemetry_repeats}
+        )
+        for row, name in rows:
+            self.put(row, "ours", result, name)
+        self.put(share, "ours", result, "share")
+
     def measure_dask(self) -> None:
         """Parallel I/O and CPU in ``mode="dask"``, if this tree offers the mode."""
         modes = self.script("ours", "modes", {})
@@ -453,6 +483,7 @@ MEASURES: dict[str, Callable[[Suite], None]] = {
     "parallel_cpu": Suite.measure_parallel_cpu,
     "large_result": Suite.measure_large_result,
     "checkpoint": Suite.measure_checkpoint,
+    "telemetry": Suite.measure_telemetry,
     "dask": Suite.measure_dask,
     "prefect_fixed": Suite.measure_prefect_fixed,
 }

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Examples of the adapter packages and the CLI are run by those packages' tests.
-ADAPTER_FOLDERS = {"cli", "server", "telegram", "cron", "dask"}
+ADAPTER_FOLDERS = {"cli", "server", "telegram", "cron", "dask", "otel"}
 CORE_EXAMPLES = sorted(
     path
     for path in (ROOT / "examples").rglob("*.py")

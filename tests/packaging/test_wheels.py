@@ -19,6 +19,7 @@ OWNED = {
     "dotflow-telegram": "dotflow/telegram/",
     "dotflow-cron": "dotflow/cron/",
     "dotflow-dask": "dotflow/dask/",
+    "dotflow-otel": "dotflow/otel/",
 }
 ADAPTER_FOLDERS = tuple(folder for folder in OWNED.values() if folder)
 
@@ -66,6 +67,8 @@ def test_meta_distribution_ships_no_code_and_maps_extras(wheels: dict[str, Path]
     ]:
         assert f"Provides-Extra: {extra}" in metadata
         assert f"Requires-Dist: {dist} ; extra == '{extra}'" in metadata
+    assert "Provides-Extra: otel" in metadata
+    assert "Requires-Dist: dotflow-otel[export] ; extra == 'otel'" in metadata
     assert (
         "Requires-Dist: dotflow-core\n" in metadata and "Requires-Dist: dotflow-cli\n" in metadata
     )
@@ -100,10 +103,15 @@ def test_core_only_install_names_the_missing_distribution(core_only_venv: Path) 
     code = (
         "import sys\n"
         "import dotflow\n"
-        "heavy = [m for m in ('cattrs', 'click', 'requests', 'boto3') if m in sys.modules]\n"
+        "heavy = [m for m in ('cattrs', 'click', 'requests', 'boto3', 'opentelemetry')\n"
+        "         if m in sys.modules]\n"
         "assert not heavy, heavy\n"
         "try:\n"
         "    from dotflow.providers import StorageS3\n"
+        "except ModuleNotFoundError as error:\n"
+        "    print(error)\n"
+        "try:\n"
+        "    from dotflow.providers import TracerOpenTelemetry\n"
         "except ModuleNotFoundError as error:\n"
         "    print(error)\n"
         "from dotflow import DotFlow, action\n"
@@ -119,6 +127,8 @@ def test_core_only_install_names_the_missing_distribution(core_only_venv: Path) 
     assert done.returncode == 0, done.stderr
     assert "StorageS3 is provided by dotflow-aws: pip install dotflow-aws" in done.stdout
     assert "dask is provided by dotflow-dask (pip install dotflow-dask)" in done.stdout
+    otel_hint = "TracerOpenTelemetry is provided by dotflow-otel: pip install dotflow-otel"
+    assert otel_hint in done.stdout
 
 
 def test_core_and_one_adapter_is_a_complete_install(

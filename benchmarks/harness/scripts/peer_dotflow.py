@@ -7,8 +7,11 @@ same public API (``DotFlow``, ``action``, ``workflow.task.add``, ``result_storag
 from __future__ import annotations
 
 import logging
+import statistics
 import tempfile
+import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from bench_common import all_equal, chain_result, expect, main, peaks, timed, walls
@@ -126,6 +129,145 @@ def dask(n: int, seconds: float, cpu_n: int, loops: int, repeats: int) -> dict[s
     }
 
 
+def cpu_timed(call: Callable[[], Any]) -> tuple[float, Any]:
+    """CPU seconds the calling thread spent in ``call``, and what it returned."""
+    started = time.thread_time()
+    value = call()
+    return time.thread_time() - started, value
+
+
+def telemetry(n: int, repeats: int) -> dict[str, Any]:
+    """Per-task cost of tracing and metrics with dotflow-otel, next to the OpenTelemetry SDK's
+    own cost of creating the same spans and points directly.
+
+    Three runs per round, taking turns: the chain without telemetry, the chain with
+    ``TracerOpenTelemetry`` + ``MetricsOpenTelemetry``, and a plain loop that makes the spans and
+    metric points dotflow makes for that chain (a run span, a span per task with the same
+    attributes, made current while the task runs; the same counter, up-down counter and
+    histogram calls). Both use one SDK setup:
+    a ``BatchSpanProcessor`` whose exporter drops the spans and an in-memory metric reader, so
+    neither network nor export threads are measured. Times are the calling thread's CPU time
+    (``time.thread_time``): all three run in that thread (a one-group sequential chain), and on a
+    shared machine wall time mostly measures the other jobs.
+    """
+    from opentelemetry import context as context_api
+    from opentelemetry import trace
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+
+    from dotflow.otel import MetricsOpenTelemetry, TracerOpenTelemetry
+
+    class Drop(SpanExporter):
+        def export(self, spans: Any) -> SpanExportResult:
+            return SpanExportResult.SUCCESS
+
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(BatchSpanProcessor(Drop(), max_queue_size=1 << 20))
+    meter_provider = MeterProvider(metric_readers=[InMemoryMetricReader()])
+    traced = Config(
+        tracer=TracerOpenTelemetry(tracer_provider=tracer_provider),
+        metrics=MetricsOpenTelemetry(meter_provider=meter_provider),
+    )
+    logging.getLogger("dotflow").setLevel("WARNING")
+    ids = iter(range(1_000_000))
+
+    def chain_run(config: Config | None) -> float:
+        workflow = DotFlow(config=config or Config(), workflow_id=f"bench-{next(ids)}")
+        for _ in range(n):
+            workflow.task.add(step=chain_step)
+        seconds, last = cpu_timed(lambda: run(workflow)[-1])
+        if last != n:
+            msg = f"the chain returned {last!r}, expected {n}"
+            raise AssertionError(msg)
+        return seconds
+
+    tracer = tracer_provider.get_tracer("bench-sdk")
+    meter = meter_provider.get_meter("bench-sdk")
+    workflows = meter.create_counter("sdk.workflows")
+    workflow_duration = meter.create_histogram("sdk.workflow.duration")
+    workflows_running = meter.create_up_down_counter("sdk.workflows.running")
+    tasks = meter.create_counter("sdk.tasks")
+    task_duration = meter.create_histogram("sdk.task.duration")
+    tasks_running = meter.create_up_down_counter("sdk.tasks.running")
+    internal = trace.SpanKind.INTERNAL
+
+    def sdk_only() -> float:
+        def body() -> None:
+            workflow_id = f"bench-{next(ids)}"
+            mode = {"dotflow.workflow.mode": "sequential"}
+            ended = {**mode, "dotflow.workflow.status": "Completed"}
+            root = tracer.start_span(
+                "dotflow workflow",
+                kind=internal,
+                attributes={
+                    "dotflow.workflow.id": workflow_id,
+                    "dotflow.workflow.mode": "sequential",
+                    "dotflow.workflow.tasks_count": n,
+                },
+            )
+            context = trace.set_span_in_context(root)
+            workflows_running.add(1, mode)
+            step = {"dotflow.task.step": "chain_step"}
+            done = {**step, "dotflow.task.status": "Completed"}
+            for task_id in range(1, n + 1):
+                span = tracer.start_span(
+                    "task chain_step",
+                    context=context,
+                    kind=internal,
+                    attributes={
+                        "dotflow.workflow.id": workflow_id,
+                        "dotflow.task.id": task_id,
+                        "dotflow.task.step": "chain_step",
+                        "dotflow.task.group": "default",
+                        "dotflow.task.attempt": 1,
+                    },
+                )
+                token = context_api.attach(trace.set_span_in_context(span))  # current, as dotflow
+                tasks_running.add(1, step)
+                context_api.detach(token)
+                span.set_attribute("dotflow.task.status", "Completed")
+                span.set_attribute("dotflow.task.retry_count", 0)
+                span.end()
+                tasks_running.add(-1, step)
+                tasks.add(1, done)
+                task_duration.record(1e-6, done)
+            root.set_attribute("dotflow.workflow.status", "Completed")
+            root.end()
+            workflows_running.add(-1, mode)
+            workflows.add(1, ended)
+            workflow_duration.record(1e-3, ended)
+
+        return cpu_timed(body)[0]
+
+    chain_run(None), chain_run(traced), sdk_only()  # warm-up: one-time costs of the process
+    bare: list[float] = []
+    otel: list[float] = []
+    sdk: list[float] = []
+    for _ in range(repeats):
+        bare.append(chain_run(None) / n * 1e6)
+        otel.append(chain_run(traced) / n * 1e6)
+        sdk.append(sdk_only() / n * 1e6)
+        tracer_provider.force_flush()  # the queue drains outside the timed runs
+    overheads = [t - b for t, b in zip(otel, bare, strict=True)]
+    # Per round, the three runs took turns under the same load: the ratio of that round.
+    shares = [o / k for o, k in zip(overheads, sdk, strict=True)]
+    tracer_provider.shutdown()
+    return {
+        "n": n,
+        "bare_us": statistics.median(bare),
+        "otel_us": statistics.median(otel),
+        "overhead_us": statistics.median(overheads),
+        "sdk_us": statistics.median(sdk),
+        "share": statistics.median(shares),
+        "bare_samples": bare,
+        "otel_samples": otel,
+        "sdk_samples": sdk,
+        **peaks(),
+    }
+
+
 def modes() -> dict[str, Any]:
     """The execution modes this dotflow offers (to find out whether ``dask`` works)."""
     from dotflow.core import registry
@@ -141,6 +283,7 @@ if __name__ == "__main__":
             "parallel_cpu": parallel_cpu,
             "large_result": large_result,
             "modes": modes,
+            "telemetry": telemetry,
             "dask": dask,
         }
     )

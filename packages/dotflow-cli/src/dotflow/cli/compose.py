@@ -45,6 +45,9 @@ class RunOptions:
     resume: bool = False
     on_input_change: str = "reuse"
     keep_going: bool = False
+    tracer: str | None = None
+    metrics: str | None = None
+    log: str | None = None
     explicit: frozenset[str] = frozenset()
 
     def start_kwargs(self) -> dict[str, Any]:
@@ -210,6 +213,10 @@ def compose(options: RunOptions) -> Composed:
                 config = attrs.evolve(config, server=server)
             workflow = _rebind(workflow, config, workflow_id)
 
+    from dotflow.cli.telemetry import apply_telemetry
+
+    names = {"tracer": options.tracer, "metrics": options.metrics, "log": options.log}
+    apply_telemetry(workflow.config, names)
     if options.resume:
         _check_resume(workflow)
     root = local_folder(workflow.config.storage) or DEFAULT_ROOT

@@ -166,6 +166,24 @@ entry_options = _options(
         is_flag=True,
         help="Run the remaining tasks after one fails.",
     ),
+    click.option(
+        "--tracer",
+        type=AdapterName("tracer", "NAME"),
+        help="Trace runs with this tracer: otel (dotflow-otel) or a plugin's; default: none, or "
+        "otel when OTEL_EXPORTER_OTLP_ENDPOINT is set and dotflow-otel is installed.",
+    ),
+    click.option(
+        "--metrics",
+        type=AdapterName("metrics", "NAME"),
+        help="Record run metrics with this adapter: otel (dotflow-otel) or a plugin's; default "
+        "as for --tracer.",
+    ),
+    click.option(
+        "--log",
+        type=AdapterName("log", "NAME"),
+        help="Send task status records to this log adapter instead of the workflow's own: otel "
+        "(dotflow-otel) or a plugin's.",
+    ),
 )
 
 output_options = _options(
