@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import by_name
+from otel_support import by_name
 from otlp_receiver import Receiver
 
 HERE = Path(__file__).resolve().parent

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import Providers
+from otel_support import Providers
 
 from dotflow.otel import MetricsOpenTelemetry, TracerOpenTelemetry
 from dotflow.testing import MetricsContract, TracerContract

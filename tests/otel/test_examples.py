@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import by_name
+from otel_support import by_name
 from otlp_receiver import Receiver
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "otel"

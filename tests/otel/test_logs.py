@@ -6,7 +6,7 @@ from pathlib import Path
 
 import otel_steps
 import pytest
-from conftest import Providers, by_name
+from otel_support import Providers, by_name
 from otlp_receiver import Receiver
 
 from dotflow import Config, DotFlow

@@ -7,7 +7,7 @@ from typing import Any
 
 import otel_steps
 import pytest
-from conftest import Providers
+from otel_support import Providers
 from otlp_receiver import Receiver
 
 from dotflow import Config, DotFlow, WorkflowStatus

@@ -7,9 +7,9 @@ from typing import Any
 
 import otel_steps
 import pytest
-from conftest import Providers, by_name
 from opentelemetry import trace
 from opentelemetry.proto.trace.v1.trace_pb2 import Status
+from otel_support import Providers, by_name
 from otlp_receiver import Receiver
 
 from dotflow import Config, DotFlow, WorkflowStatus
