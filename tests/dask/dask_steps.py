@@ -146,3 +146,20 @@ def wait_for_file(initial_context: Context) -> str:
 def touch_file(initial_context: Context) -> str:
     Path(initial_context.storage).write_text("hello from the other group")
     return "touched"
+
+
+@action
+def whereabouts() -> dict[str, object]:
+    """The scheduler this task's worker answers to, and the worker's process id."""
+    from distributed import get_worker
+
+    return {"scheduler": get_worker().scheduler.address, "pid": os.getpid()}
+
+
+@action
+def report_pid_then_wait(initial_context: Context) -> str:
+    """Writes its worker's pid to ``initial_context.storage``, then waits (up to 120 s) to be
+    killed by the test."""
+    Path(initial_context.storage).write_text(str(os.getpid()))
+    time.sleep(120)
+    return "never killed"

@@ -325,5 +325,5 @@ def test_contradictory_settings_are_refused(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.delenv("DOTFLOW_DASK_ADDRESS", raising=False)
     with pytest.raises(ValueError, match="leave out address, n_workers and threads_per_worker"):
         ExecutionDask("tcp://127.0.0.1:8786", client=object())  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="the scheduler at 'tcp://127.0.0.1:8786' has its own"):
+    with pytest.raises(ValueError, match=r"the scheduler at 'tcp://127\.0\.0\.1:8786' has its own"):
         ExecutionDask("tcp://127.0.0.1:8786", n_workers=2)
