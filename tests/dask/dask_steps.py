@@ -163,3 +163,16 @@ def report_pid_then_wait(initial_context: Context) -> str:
     Path(initial_context.storage).write_text(str(os.getpid()))
     time.sleep(120)
     return "never killed"
+
+
+@action
+def explicit_context(previous_context: Context) -> Context:
+    """Returns a Context of its own, without ids (the Runtime fills them in)."""
+    return Context(storage=(previous_context.storage or 0) + 1)
+
+
+def stopped_runs() -> list[str]:
+    """Run on a worker (``client.run``): the runs it was told had stopped."""
+    from dotflow.dask import worker
+
+    return list(worker._stopped)

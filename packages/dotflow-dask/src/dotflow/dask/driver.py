@@ -200,7 +200,10 @@ class Driver:
                     pure=False,
                 )
             except Exception as error:  # e.g. an initial context that cannot be serialised
-                group.failed_submit[position] = error
+                group.failed_submit[position] = TypeError(
+                    f"this task cannot be sent to the Dask workers ({_root_cause(error)}): its "
+                    "initial_context and previous context must be picklable data"
+                )
                 return  # the rest is submitted again after this task has failed (keep_going)
             group.links[position] = _Link(key, future)
             self.by_key[key] = (group, position)
@@ -354,6 +357,15 @@ class Driver:
             if group.begun and not group.finished:
                 self.runtime.fail(group.tasks[group.position], lost)
             self._drop(group)
+
+
+def _root_cause(error: BaseException) -> str:
+    """The innermost error of a chain (Dask wraps pickling errors in its own)."""
+    seen = {id(error)}
+    while (inner := error.__cause__ or error.__context__) is not None and id(inner) not in seen:
+        seen.add(id(inner))
+        error = inner
+    return f"{type(error).__name__}: {error}"
 
 
 def _future_error(future: Future[Any]) -> BaseException:
