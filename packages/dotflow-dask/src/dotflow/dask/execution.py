@@ -87,7 +87,8 @@ class ExecutionDask(Execution):
 
     def __repr__(self) -> str:
         if self.client is not None:
-            return f"<ExecutionDask client {self.client.scheduler.address}>"
+            scheduler = self.client.scheduler
+            return f"<ExecutionDask client {scheduler.address if scheduler else 'closed'}>"
         return f"<ExecutionDask {self.address or 'local cluster'}>"
 
     def __enter__(self) -> ExecutionDask:

@@ -14,7 +14,7 @@ import logging
 import pickle
 from typing import Any
 
-import cloudpickle
+import cloudpickle  # type: ignore[import-untyped]  # ships no type information
 
 from dotflow.core.action import Action
 from dotflow.core.imports import import_path
@@ -72,7 +72,7 @@ def _rebuild_action(
     return Action(func, retry=retry, timeout=timeout, retry_delay=retry_delay, backoff=backoff)
 
 
-class _StepPickler(cloudpickle.Pickler):
+class _StepPickler(cloudpickle.Pickler):  # type: ignore[misc]  # untyped base
     """cloudpickle, plus ``@action`` steps that cannot be imported by name sent by value.
 
     An ``Action`` pickles by reference (its module and name) like the function it wraps; that
