@@ -102,6 +102,20 @@ def evaluate(rows_list: list[Row], large_bytes: int) -> list[Target]:
         1.2,
         "×",
     )
+    for name, key, factor in (
+        ("Dask: 1,000-task chain ≤ 1.5 × raw Dask's wall time", "dask_overhead.chain", 1.5),
+        ("Dask: 16 sleeps in 16 groups ≤ 1.5 × raw Dask's wall time", "dask_overhead.sleeps", 1.5),
+    ):
+        raw = _get(rows, key, "plain")
+        check(name, _get(rows, key), raw * factor if raw else None, " s")
+    row = rows.get("dask_overhead.sleeps")
+    floor = row.ideal if row is not None else None
+    check(
+        "Dask: 16 sleeps ≤ 1.3 × the workers' thread-count floor",
+        _get(rows, "dask_overhead.sleeps"),
+        floor * 1.3 if floor else None,
+        " s",
+    )
     payload = large_bytes / 1e6
     wall = rows.get("large.wall")
     name = f"{payload:g} MB result in parallel mode completes"

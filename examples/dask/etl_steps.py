@@ -1,7 +1,7 @@
 """The steps of the Dask examples.
 
-They live in their own module because Dask workers import every step by module and name; a step
-defined in the script you run (``__main__``) is refused in mode="dask".
+Steps in a module travel to Dask workers by name (the workers import this module); steps defined
+in the script you run travel by value instead, as steps_in_script.py shows.
 """
 
 import os

@@ -146,3 +146,33 @@ def wait_for_file(initial_context: Context) -> str:
 def touch_file(initial_context: Context) -> str:
     Path(initial_context.storage).write_text("hello from the other group")
     return "touched"
+
+
+@action
+def whereabouts() -> dict[str, object]:
+    """The scheduler this task's worker answers to, and the worker's process id."""
+    from distributed import get_worker
+
+    return {"scheduler": get_worker().scheduler.address, "pid": os.getpid()}
+
+
+@action
+def report_pid_then_wait(initial_context: Context) -> str:
+    """Writes its worker's pid to ``initial_context.storage``, then waits (up to 120 s) to be
+    killed by the test."""
+    Path(initial_context.storage).write_text(str(os.getpid()))
+    time.sleep(120)
+    return "never killed"
+
+
+@action
+def explicit_context(previous_context: Context) -> Context:
+    """Returns a Context of its own, without ids (the Runtime fills them in)."""
+    return Context(storage=(previous_context.storage or 0) + 1)
+
+
+def stopped_runs() -> list[str]:
+    """Run on a worker (``client.run``): the runs it was told had stopped."""
+    from dotflow.dask import worker
+
+    return list(worker._stopped)

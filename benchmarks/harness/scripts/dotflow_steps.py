@@ -28,3 +28,15 @@ def burn_step(initial_context):
 @action
 def payload_step(initial_context):
     return b"x" * initial_context.storage
+
+
+# The same bodies as plain functions, for raw Dask's `client.submit` (the dask_overhead measure).
+
+
+def raw_chain_step(previous):
+    return step_value(previous)
+
+
+def raw_nap_step(seconds):
+    time.sleep(seconds)
+    return seconds

@@ -7,6 +7,7 @@ same public API (``DotFlow``, ``action``, ``workflow.task.add``, ``result_storag
 from __future__ import annotations
 
 import logging
+import math
 import statistics
 import tempfile
 import time
@@ -101,30 +102,111 @@ def large_result(size: int, mode: str = "parallel") -> dict[str, Any]:
 
 
 def dask(n: int, seconds: float, cpu_n: int, loops: int, repeats: int) -> dict[str, Any]:
-    """Both parallel workloads in ``mode="dask"`` on one LocalCluster started (and timed) first.
+    """Both parallel workloads in ``mode="dask"`` without an address, as users start it.
 
-    The cluster is what the mode itself starts when no address is given (Dask's defaults for
-    this machine); the mode finds it through ``DOTFLOW_DASK_ADDRESS``.
+    The first ``start()`` starts dotflow's LocalCluster (Dask's defaults for this machine); the
+    later ones, the sleeps' timed runs and all of the CPU loops' runs, reuse it.
+    """
+    import os
+
+    from dotflow.dask import ExecutionDask
+
+    os.environ.pop("DOTFLOW_DASK_ADDRESS", None)
+    try:
+        io = parallel_sleep(n, seconds, repeats, mode="dask")
+        cpu = parallel_cpu(cpu_n, loops, repeats, mode="dask")
+        workers = _workers(ExecutionDask())
+    finally:
+        ExecutionDask().close()
+    return {**workers, "io": io, "cpu": cpu, **peaks()}
+
+
+def _workers(execution: Any) -> dict[str, int]:
+    from dotflow.dask.cluster import shared_client
+
+    client = execution.client or shared_client(execution.address, 30, execution.cluster_options)
+    workers = client.scheduler_info()["workers"]
+    return {
+        "workers": len(workers),
+        "threads": sum(w.get("nthreads", 0) for w in workers.values()),
+    }
+
+
+def dask_overhead(
+    n: int, sleeps: int, seconds: float, workers: int, threads: int, repeats: int
+) -> dict[str, Any]:
+    """``mode="dask"`` against the same functions through raw ``client.submit``, one cluster.
+
+    An ``n``-task chain of tiny tasks (raw: each ``submit`` takes the previous future; only the
+    last result comes back) and ``sleeps`` sleeps of ``seconds`` in as many groups (raw: one
+    ``submit`` each, then ``gather``). Each variant runs once untimed, then the four take turns
+    ``repeats`` times, so load from elsewhere falls on all alike.
     """
     import os
 
     from distributed import Client, LocalCluster
+    from dotflow_steps import raw_chain_step, raw_nap_step
 
-    start_s, cluster = timed(lambda: LocalCluster(dashboard_address=None))
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=threads,
+        processes=True,
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": ":0"},
+    )
+    client = Client(cluster, set_as_default=False)
+    os.environ["DOTFLOW_DASK_ADDRESS"] = cluster.scheduler_address
+
+    def raw_chain() -> int:
+        future = None
+        for _ in range(n):
+            future = client.submit(raw_chain_step, future, pure=False)
+        return future.result()
+
+    def dotflow_chain() -> int:
+        workflow = DotFlow(config=make_config())
+        for _ in range(n):
+            workflow.task.add(step=chain_step)
+        return run(workflow, "dask")[-1]
+
+    def raw_sleeps() -> list[float]:
+        futures = [client.submit(raw_nap_step, seconds, pure=False) for _ in range(sleeps)]
+        return client.gather(futures)
+
+    def dotflow_sleeps() -> list[float]:
+        return run(fan_out(nap_step, [seconds] * sleeps, "dask"), "dask")
+
+    variants = {
+        "raw_chain": (raw_chain, lambda v: v == n),
+        "dotflow_chain": (dotflow_chain, lambda v: v == n),
+        "raw_sleeps": (raw_sleeps, lambda v: v == [seconds] * sleeps),
+        "dotflow_sleeps": (dotflow_sleeps, lambda v: v == [seconds] * sleeps),
+    }
+    samples: dict[str, list[float]] = {name: [] for name in variants}
     try:
-        os.environ["DOTFLOW_DASK_ADDRESS"] = cluster.scheduler_address
-        with Client(cluster) as client:
-            workers = client.scheduler_info()["workers"]
-        io = parallel_sleep(n, seconds, repeats, mode="dask")
-        cpu = parallel_cpu(cpu_n, loops, repeats, mode="dask")
+        total_threads = sum(w["nthreads"] for w in client.scheduler_info()["workers"].values())
+        for round_ in range(repeats + 1):
+            for name, (call, ok) in variants.items():
+                took, value = timed(call)
+                if not ok(value):
+                    msg = f"{name} returned {str(value)[:200]}"
+                    raise AssertionError(msg)
+                if round_:  # the first round is the warm-up
+                    samples[name].append(took)
     finally:
+        from dotflow.dask import ExecutionDask
+
+        ExecutionDask(cluster.scheduler_address).close()
+        client.close()
         cluster.close()
+    medians = {f"{name}_s": statistics.median(values) for name, values in samples.items()}
+    floor = math.ceil(sleeps / total_threads) * seconds
     return {
-        "cluster_start_s": start_s,
-        "workers": len(workers),
-        "threads": sum(w.get("nthreads", 0) for w in workers.values()),
-        "io": io,
-        "cpu": cpu,
+        **medians,
+        "samples": samples,
+        "workers": workers,
+        "threads": total_threads,
+        "sleep_floor_s": floor,
         **peaks(),
     }
 
@@ -285,5 +367,6 @@ if __name__ == "__main__":
             "modes": modes,
             "telemetry": telemetry,
             "dask": dask,
+            "dask_overhead": dask_overhead,
         }
     )

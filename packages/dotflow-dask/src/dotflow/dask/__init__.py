@@ -1,6 +1,11 @@
 """Run dotflow workflows on a Dask cluster: ``workflow.start(mode="dask")``."""
 
-from dotflow.dask.errors import DaskConnectionError, StepNotImportableError, WorkerLostError
+from dotflow.dask.errors import (
+    DaskConnectionError,
+    StepNotImportableError,
+    StepNotSerializableError,
+    WorkerLostError,
+)
 from dotflow.dask.execution import ADDRESS_ENV, ExecutionDask
 
 __all__ = [
@@ -8,5 +13,6 @@ __all__ = [
     "DaskConnectionError",
     "ExecutionDask",
     "StepNotImportableError",
+    "StepNotSerializableError",
     "WorkerLostError",
 ]

@@ -6,22 +6,33 @@ from typing import Any
 
 from dotflow.core.exceptions import DotflowError
 
-__all__ = ["DaskConnectionError", "StepNotImportableError", "WorkerLostError"]
+__all__ = [
+    "DaskConnectionError",
+    "StepNotImportableError",
+    "StepNotSerializableError",
+    "WorkerLostError",
+]
 
 
-class StepNotImportableError(DotflowError, TypeError):
-    """A step that Dask workers cannot import by module and name (lambda, closure, ``__main__``)."""
+class StepNotSerializableError(DotflowError, TypeError):
+    """A step that can neither be imported by name on the workers nor serialised by value."""
 
-    def __init__(self, step: Any, reason: str) -> None:
+    def __init__(self, step: Any, not_importable: str, not_serializable: str) -> None:
         self.step = step
+        self.not_importable = not_importable
+        self.not_serializable = not_serializable
         name = getattr(step, "__qualname__", None) or type(step).__name__
         super().__init__(
-            f"step {name!r} cannot run on Dask workers: {reason}. Workers import every step by "
-            "its module and name, so define it at the top level of a module (for example "
-            "steps.py next to your script, imported with `from steps import ...`) and make that "
-            "module importable on every worker (install it, or put its folder on the workers' "
-            "PYTHONPATH); or run this workflow with mode='parallel' instead"
+            f"step {name!r} cannot be sent to the Dask workers: it cannot be imported by name "
+            f"({not_importable}) and cloudpickle cannot serialise it ({not_serializable}). "
+            "Keep what the step captures serialisable (open files, locks and connections are "
+            "not: create them inside the step), or define the step at the top level of a module "
+            "that every worker can import (for example steps.py next to your script)"
         )
+
+
+#: The name this error had when only importable steps could run on Dask.
+StepNotImportableError = StepNotSerializableError
 
 
 class WorkerLostError(DotflowError, RuntimeError):

@@ -1,4 +1,4 @@
-"""Checking, before anything is submitted, that a step can be imported by name on a worker."""
+"""Whether a step can be imported by name on a worker, and why not."""
 
 from __future__ import annotations
 
@@ -6,42 +6,36 @@ from typing import Any
 
 from dotflow.core.exceptions import StepImportError
 from dotflow.core.imports import import_path
-from dotflow.dask.errors import StepNotImportableError
 
-__all__ = ["step_reference"]
+__all__ = ["reference_or_reason"]
 
 
-def step_reference(step: Any) -> str:
-    """The ``"module:qualname"`` path workers import ``step`` by.
+def reference_or_reason(step: Any) -> tuple[str | None, str]:
+    """The ``"module:qualname"`` path workers can import ``step`` by, or why there is none.
 
     Args:
         step: an ``@action`` function or a class with ``@action`` methods.
 
-    Raises:
-        StepNotImportableError: ``step`` is a lambda, a closure, defined in ``__main__``, or not
-            reachable under its own name.
+    Returns:
+        ``(reference, "")`` when importing ``reference`` here gives back ``step`` itself;
+        ``(None, reason)`` for a lambda, a closure, a step of ``__main__`` (a script or a
+        notebook) or one whose module attribute names another object.
     """
     module = getattr(step, "__module__", None)
     qualname = getattr(step, "__qualname__", None)
     if not module or not qualname:
-        raise StepNotImportableError(step, "it has no module and qualified name")
+        return None, "it has no module and qualified name"
     if "<lambda>" in qualname:
-        raise StepNotImportableError(step, "it is a lambda")
+        return None, "it is a lambda"
     if "<locals>" in qualname:
-        raise StepNotImportableError(step, "it is defined inside a function (a closure)")
+        return None, "it is defined inside a function (a closure)"
     if module == "__main__":
-        raise StepNotImportableError(
-            step, "it is defined in the __main__ script, which the workers do not run"
-        )
+        return None, "it is defined in the __main__ script or notebook, which workers do not run"
     reference = f"{module}:{qualname}"
     try:
         found = import_path(reference)
     except StepImportError as error:
-        raise StepNotImportableError(
-            step, f"importing {reference!r} fails here ({error})"
-        ) from None
+        return None, f"importing {reference!r} fails here ({error})"
     if found is not step:
-        raise StepNotImportableError(
-            step, f"the name {reference!r} refers to another object than this step"
-        )
-    return reference
+        return None, f"the name {reference!r} refers to another object than this step"
+    return reference, ""
