@@ -6,6 +6,7 @@ mode), what a ``--workflow`` factory configured, the defaults.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from dotflow.core.managed import ManagedEnvironment
 
 __all__ = ["Composed", "RunOptions", "compose"]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_ROOT = Path(".output")
 
@@ -170,16 +173,24 @@ def _rebind(workflow: DotFlow, config: Config, workflow_id: str | None) -> DotFl
 
 def compose(options: RunOptions) -> Composed:
     """The workflow ``options`` describe, with the adapters they and the environment select."""
+    from dotflow.providers.server_default import environment_ignored
+
+    # The server variables are read here, once: a ServerDefault() made by a factory (or at
+    # import of a step's module) must not report on its own, under an id the run will not use.
+    with environment_ignored():
+        return _compose(options)
+
+
+def _compose(options: RunOptions) -> Composed:
     from dotflow import Config, DotFlow
     from dotflow.cli.storages import build_storage, local_folder
     from dotflow.core.ids import validate_workflow_id
-    from dotflow.core.managed import HalfConfiguredError, read_managed
+    from dotflow.core.managed import read_managed
 
     _check_entry(options)
-    try:
-        managed = read_managed()
-    except HalfConfiguredError as error:
-        raise BadInput(str(error)) from None
+    managed = read_managed()
+    if managed.warning is not None:
+        logger.warning("%s", managed.warning)  # seed 002: a half-configured runner still runs
     workflow_id = options.workflow_id or managed.workflow_id
     if workflow_id is not None:
         workflow_id = validate_workflow_id(workflow_id)
