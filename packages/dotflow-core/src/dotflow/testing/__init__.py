@@ -2,6 +2,12 @@
 
 from dotflow.testing.object_store import ObjectStorageContract
 from dotflow.testing.resume import ResumeContract
-from dotflow.testing.storage import JSON_VALUES, StorageContract
+from dotflow.testing.storage import EXACT_VALUES, JSON_VALUES, StorageContract
 
-__all__ = ["JSON_VALUES", "ObjectStorageContract", "ResumeContract", "StorageContract"]
+__all__ = [
+    "EXACT_VALUES",
+    "JSON_VALUES",
+    "ObjectStorageContract",
+    "ResumeContract",
+    "StorageContract",
+]
