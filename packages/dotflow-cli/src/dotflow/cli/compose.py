@@ -42,6 +42,7 @@ class RunOptions:
     storage: str = "default"
     path: str | None = None
     storage_options: tuple[str, ...] = ()
+    serializer: str | None = None
     initial_context: Any = None
     callback: str | None = None
     workflow_id: str | None = None
@@ -147,7 +148,26 @@ def _storage_override(options: RunOptions) -> str | None:
     if options.storage_options:
         msg = "--storage-option configures the storage chosen with --storage NAME (or --path)"
         raise BadInput(msg)
+    if options.serializer is not None:
+        msg = (
+            "--serializer configures the storage chosen with --storage NAME (or --path): add "
+            "--storage file (or s3, gcs)"
+        )
+        raise BadInput(msg)
     return None
+
+
+def _storage_settings(options: RunOptions, storage_name: str) -> tuple[str, ...]:
+    """``--storage-option`` settings, with ``--serializer`` as the ``serializer`` setting."""
+    if options.serializer is None:
+        return options.storage_options
+    if storage_name == "default":
+        msg = (
+            "--serializer applies to a storage that writes results out (--storage file, s3, "
+            "gcs); the default storage keeps them in memory as they are"
+        )
+        raise BadInput(msg)
+    return (*options.storage_options, f"serializer={options.serializer}")
 
 
 def _rebind(workflow: DotFlow, config: Config, workflow_id: str | None) -> DotFlow:
@@ -199,7 +219,7 @@ def _compose(options: RunOptions) -> Composed:
     storage = (
         None
         if storage_name is None
-        else build_storage(storage_name, options.path, options.storage_options)
+        else build_storage(storage_name, options.path, _storage_settings(options, storage_name))
     )
 
     if options.step is not None:
