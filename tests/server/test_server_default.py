@@ -310,3 +310,10 @@ def test_dotflow_start_with_the_seed_003_variables(backend: HTTPServer, factorie
     assert ran.returncode == 0, ran.output
     # The factory's own DotFlow() registers nothing: the run reports under WORKFLOW_ID only.
     assert calls(backend) == EXPECTED
+
+
+def test_the_quick_check_knows_every_variable() -> None:
+    from dotflow.core.managed import TOKEN_VARIABLES, URL_VARIABLES
+    from dotflow.providers.server_default import _VARIABLES
+
+    assert set(_VARIABLES) == {*URL_VARIABLES, *TOKEN_VARIABLES}

@@ -9,36 +9,44 @@ named, so core never imports it and a run without a backend costs nothing.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import warnings
-from collections.abc import Iterator
-from contextvars import ContextVar
+import threading
 from typing import TYPE_CHECKING, Any
 
 from dotflow.abc.server import Server
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from dotflow.core.task import Task
     from dotflow.core.types.status import WorkflowStatus
 
 __all__ = ["ServerDefault", "environment_ignored"]
 
-_IGNORE_ENVIRONMENT: ContextVar[bool] = ContextVar("dotflow_server_environment", default=False)
+# The names dotflow.core.managed reads (URL_VARIABLES + TOKEN_VARIABLES; a test keeps them equal).
+_VARIABLES = ("SERVER_BASE_URL", "DOTFLOW_SERVER_URL", "SERVER_USER_TOKEN", "DOTFLOW_USER_TOKEN")
+# Per thread, so a composition root ignoring the variables never affects another thread.
+_state = threading.local()
 
 
-@contextlib.contextmanager
-def environment_ignored() -> Iterator[None]:
+class environment_ignored:  # lower case: used like a function, ``with environment_ignored():``
     """``ServerDefault()`` made inside ignores the server variables.
 
     For composition roots (the CLI) that read the managed-mode variables themselves and choose
     the server: a workflow factory they call must not register a workflow on its own.
     """
-    token = _IGNORE_ENVIRONMENT.set(True)
-    try:
-        yield
-    finally:
-        _IGNORE_ENVIRONMENT.reset(token)
+
+    def __enter__(self) -> None:
+        self._before = getattr(_state, "ignore", False)
+        _state.ignore = True
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        _state.ignore = self._before
 
 
 def _api_adapter(base_url: str, user_token: str, options: dict[str, Any]) -> Server:
@@ -85,8 +93,10 @@ class ServerDefault(Server):
         #: the adapter every call goes to; ``None`` reports nowhere
         self.delegate: Server | None = None
         if base_url is None and user_token is None:
-            if _IGNORE_ENVIRONMENT.get():
-                return
+            if getattr(_state, "ignore", False) or not any(map(os.environ.get, _VARIABLES)):
+                return  # the common case, kept cheap: no import, four lookups
+            import warnings
+
             from dotflow.core.managed import HalfConfiguredWarning, read_managed
 
             settings = read_managed()
