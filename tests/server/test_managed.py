@@ -114,3 +114,16 @@ def test_managed_workflow_stand_alone() -> None:
     workflow = managed_workflow(environ={})
     assert not workflow.workflow_id_given
     assert isinstance(workflow.config.server, ServerDefault)
+
+
+def test_managed_workflow_reads_only_the_mapping_it_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The process's variables name a server, the mapping does not: the mapping decides, once.
+    monkeypatch.setenv("DOTFLOW_SERVER_URL", URL)
+    monkeypatch.setenv("DOTFLOW_USER_TOKEN", TOKEN)
+    with pytest.warns(HalfConfiguredWarning) as caught:
+        workflow = managed_workflow(environ={"SERVER_BASE_URL": URL})
+    assert len(caught) == 1
+    assert isinstance(workflow.config.server, ServerDefault)
+    assert workflow.config.server.delegate is None

@@ -94,7 +94,10 @@ def managed_workflow(
 
     settings = managed_settings(environ, **options)
     if config is None:
-        config = Config()
+        from dotflow.providers.server_default import environment_ignored
+
+        with environment_ignored():  # ``environ`` alone says where to report
+            config = Config()
     if settings.server is not None:
         config = attrs.evolve(config, server=settings.server)
     return DotFlow(config=config, workflow_id=settings.workflow_id)
