@@ -14,3 +14,6 @@ class TestStorageS3(ObjectStorageContract):
 
     def make_storage(self) -> StorageS3:
         return StorageS3(bucket=self.bucket, endpoint_url=self.endpoint)
+
+    def make_pickle_storage(self) -> StorageS3:
+        return StorageS3(bucket=self.bucket, endpoint_url=self.endpoint, serializer="pickle")

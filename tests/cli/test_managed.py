@@ -82,10 +82,15 @@ def test_an_empty_workflow_id_counts_as_unset(run):
         ),
     ],
 )
-def test_half_configured_server_is_bad_input(run, env, fragments):
-    result = run("start", "--step", "cli_steps.ok", env=env)
-    assert_bad_input(result.returncode, result.stderr, *fragments)
-    assert result.stdout == ""
+def test_half_configured_server_runs_unmanaged_with_one_warning(run, env, fragments):
+    result = run("start", "--step", "cli_steps.ok", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["status"] == "Completed"
+    (warning,) = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert "status is reported nowhere" in warning
+    for fragment in fragments:
+        assert fragment in warning
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -111,6 +116,47 @@ def test_server_variables_without_dotflow_server_exit_2_with_the_hint(bare_venv,
     # Without the variables, the same environment runs the step.
     plain = subprocess.run(
         [str(bare_venv / "bin" / "dotflow"), "start", "--step", "bare_steps.ok", "-q"],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert plain.returncode == 0, plain.stderr
+
+
+@pytest.mark.parametrize(
+    ("code", "env"),
+    [
+        (
+            "from dotflow.providers import ServerDefault\n"
+            "ServerDefault(base_url='http://127.0.0.1:9', user_token='t')",
+            {},
+        ),
+        (
+            "from dotflow import Config\nConfig()",
+            {"DOTFLOW_SERVER_URL": "http://127.0.0.1:9", "DOTFLOW_USER_TOKEN": "t"},
+        ),
+    ],
+)
+def test_a_server_url_without_dotflow_server_names_it_in_library_use(
+    bare_venv, tmp_path, code, env
+):
+    result = subprocess.run(
+        [str(bare_venv / "bin" / "python"), "-c", code],
+        cwd=tmp_path,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ModuleNotFoundError: ServerDefault reports to a backend"), last
+    assert "pip install dotflow-server" in last
+    # Without a URL, the default config works in the same environment.
+    plain = subprocess.run(
+        [str(bare_venv / "bin" / "python"), "-c", "from dotflow import Config\nConfig()"],
         cwd=tmp_path,
         env=clean_env(),
         capture_output=True,

@@ -245,16 +245,18 @@ def test_fingerprint_is_stable_across_processes() -> None:
 
 def test_unstorable_result_fails_the_task_with_the_fix(tmp_path: Path) -> None:
     @action
-    def gives_tuple():
-        return (1, 2)
+    def gives_a_range():
+        return {"rows": range(3)}
 
-    workflow = DotFlow(config=Config(storage=StorageFile(path=tmp_path)), workflow_id="tuples")
-    workflow.task.add(step=gives_tuple)
+    workflow = DotFlow(config=Config(storage=StorageFile(path=tmp_path)), workflow_id="ranges")
+    workflow.task.add(step=gives_a_range)
     workflow.start()
     task = workflow.result_task()[0]
     assert task.status is TypeStatus.FAILED
     assert task.errors[-1].exception == NotJSONSerializableError.__name__
-    assert "tuple" in task.errors[-1].message and "return a list" in task.errors[-1].message
+    message = task.errors[-1].message
+    assert "result['rows']" in message or "range" in message
+    assert "serializer='pickle'" in message
 
 
 def test_file_layout(tmp_path: Path) -> None:

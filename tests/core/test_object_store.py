@@ -52,9 +52,13 @@ class StorageMemory(ObjectStorage[Bucket]):
     bucket_error_type = MissingBucket
 
     def __init__(
-        self, bucket: str | None = None, prefix: str | None = None, client: Bucket | None = None
+        self,
+        bucket: str | None = None,
+        prefix: str | None = None,
+        client: Bucket | None = None,
+        serializer: str = "json",
     ) -> None:
-        super().__init__(bucket, prefix, client or Bucket())
+        super().__init__(bucket, prefix, client or Bucket(), serializer)
 
     def _new_client(self) -> Bucket:
         return Bucket()
@@ -92,6 +96,9 @@ class TestObjectStorageContract(ObjectStorageContract):
 
     def make_storage(self) -> StorageMemory:
         return StorageMemory(bucket="b")
+
+    def make_pickle_storage(self) -> StorageMemory:
+        return StorageMemory(bucket="b", serializer="pickle")
 
 
 def test_layout_repr_and_url() -> None:

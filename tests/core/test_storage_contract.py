@@ -23,6 +23,9 @@ class TestStorageFile(StorageContract):
     def make_storage(self) -> StorageFile:
         return StorageFile(path=self.folder)
 
+    def make_pickle_storage(self) -> StorageFile:
+        return StorageFile(path=self.folder, serializer="pickle")
+
 
 class TestStorageFileResume(ResumeContract):
     storage_name = "file"

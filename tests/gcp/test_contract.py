@@ -13,3 +13,6 @@ class TestStorageGCS(ObjectStorageContract):
 
     def make_storage(self) -> StorageGCS:
         return StorageGCS(bucket=self.bucket)
+
+    def make_pickle_storage(self) -> StorageGCS:
+        return StorageGCS(bucket=self.bucket, serializer="pickle")

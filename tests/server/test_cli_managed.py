@@ -138,13 +138,25 @@ def test_retries_are_reported(backend: Backend, tmp_path: Path) -> None:
     assert task["retry_count"] == 1
 
 
-def test_half_configured_is_bad_input(backend: Backend, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("variable", "missing"),
+    [("SERVER_BASE_URL", "SERVER_USER_TOKEN"), ("DOTFLOW_USER_TOKEN", "SERVER_BASE_URL")],
+)
+def test_half_configured_runs_unmanaged_with_one_warning(
+    backend: Backend, tmp_path: Path, variable: str, missing: str
+) -> None:
+    value = backend.url if variable == "SERVER_BASE_URL" else TOKEN
     ran = run_cli(
-        ["start", "--step", "server_steps.hello"], clean_env(SERVER_BASE_URL=backend.url), tmp_path
+        ["start", "--workflow", "server_steps.three_tasks"],
+        clean_env(**{variable: value}),
+        tmp_path,
     )
-    assert ran.returncode == 2, ran.output
-    assert "SERVER_USER_TOKEN" in ran.output
-    assert "Traceback" not in ran.output
+    assert ran.returncode == 0, ran.output
+    warnings = [line for line in ran.output.splitlines() if "reported nowhere" in line]
+    assert len(warnings) == 1, ran.output
+    assert variable in warnings[0] and f"set {missing} too" in warnings[0]
+    assert "Traceback" not in ran.output and TOKEN not in ran.output
+    assert "Workflow completed: 3 tasks" in ran.output
     assert backend.requests == []
 
 

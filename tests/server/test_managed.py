@@ -7,6 +7,7 @@ from server_helpers import TOKEN  # type: ignore[import-not-found]
 
 from dotflow import Config
 from dotflow.core.exceptions import InvalidWorkflowIdError
+from dotflow.core.managed import HalfConfiguredWarning
 from dotflow.providers import ServerDefault, StorageFile
 from dotflow.server import ServerAPI, managed_settings, managed_workflow
 from dotflow.server.backend import Backend
@@ -68,10 +69,14 @@ def test_the_seed_002_names_win_over_the_aliases() -> None:
         ({"DOTFLOW_USER_TOKEN": TOKEN, "SERVER_BASE_URL": ""}, "SERVER_BASE_URL"),
     ],
 )
-def test_half_configured_is_a_clear_error(environ: dict[str, str], missing: str) -> None:
-    with pytest.raises(ValueError, match=f"set {missing}") as info:
-        managed_settings(environ)
-    assert TOKEN not in str(info.value)
+def test_half_configured_runs_unmanaged_with_a_warning(
+    environ: dict[str, str], missing: str
+) -> None:
+    # Seed 002: only one of the URL and the token means "report nowhere", said once.
+    with pytest.warns(HalfConfiguredWarning, match=f"set {missing} too") as caught:
+        assert managed_settings(environ) == (None, None)
+    assert len(caught) == 1
+    assert TOKEN not in str(caught[0].message)
 
 
 def test_invalid_workflow_id_is_rejected() -> None:
@@ -109,3 +114,16 @@ def test_managed_workflow_stand_alone() -> None:
     workflow = managed_workflow(environ={})
     assert not workflow.workflow_id_given
     assert isinstance(workflow.config.server, ServerDefault)
+
+
+def test_managed_workflow_reads_only_the_mapping_it_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The process's variables name a server, the mapping does not: the mapping decides, once.
+    monkeypatch.setenv("DOTFLOW_SERVER_URL", URL)
+    monkeypatch.setenv("DOTFLOW_USER_TOKEN", TOKEN)
+    with pytest.warns(HalfConfiguredWarning) as caught:
+        workflow = managed_workflow(environ={"SERVER_BASE_URL": URL})
+    assert len(caught) == 1
+    assert isinstance(workflow.config.server, ServerDefault)
+    assert workflow.config.server.delegate is None

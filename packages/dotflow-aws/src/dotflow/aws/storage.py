@@ -69,6 +69,9 @@ class StorageS3(ObjectStorage[BaseClient]):
             to ``AWS_MAX_ATTEMPTS`` / the profile.
         connect_timeout: seconds to open a connection.
         read_timeout: seconds to wait for data on an open connection.
+        serializer: ``"json"`` (plain JSON, or tagged JSON for tuples, sets, bytes, Decimal, UUID,
+            dates and times: exact round trips) or ``"pickle"`` (any picklable object;
+            unpickling runs code from the objects, so only for a bucket nobody else can write to).
 
     Raises:
         BucketNotConfiguredError: no bucket given and ``DOTFLOW_S3_BUCKET`` unset.
@@ -93,6 +96,7 @@ class StorageS3(ObjectStorage[BaseClient]):
         max_attempts: int | None = 5,
         connect_timeout: float = 10.0,
         read_timeout: float = 60.0,
+        serializer: str = "json",
     ) -> None:
         if client is not None:
             self.region = client.meta.region_name
@@ -102,7 +106,7 @@ class StorageS3(ObjectStorage[BaseClient]):
             self.region = region or os.environ.get("AWS_REGION") or None
             self.endpoint_url = endpoint_url
             self._config = make_config(max_attempts, connect_timeout, read_timeout, max_pool=32)
-        super().__init__(bucket, prefix, client)
+        super().__init__(bucket, prefix, client, serializer)
         self._attempt("open bucket", None, lambda: self.client.head_bucket(Bucket=self.bucket))
 
     def _new_client(self) -> BaseClient:

@@ -6,6 +6,7 @@ mode), what a ``--workflow`` factory configured, the defaults.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from dotflow.core.managed import ManagedEnvironment
 
 __all__ = ["Composed", "RunOptions", "compose"]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_ROOT = Path(".output")
 
@@ -39,6 +42,7 @@ class RunOptions:
     storage: str = "default"
     path: str | None = None
     storage_options: tuple[str, ...] = ()
+    serializer: str | None = None
     initial_context: Any = None
     callback: str | None = None
     workflow_id: str | None = None
@@ -147,7 +151,26 @@ def _storage_override(options: RunOptions) -> str | None:
     if options.storage_options:
         msg = "--storage-option configures the storage chosen with --storage NAME (or --path)"
         raise BadInput(msg)
+    if options.serializer is not None:
+        msg = (
+            "--serializer configures the storage chosen with --storage NAME (or --path): add "
+            "--storage file (or s3, gcs)"
+        )
+        raise BadInput(msg)
     return None
+
+
+def _storage_settings(options: RunOptions, storage_name: str) -> tuple[str, ...]:
+    """``--storage-option`` settings, with ``--serializer`` as the ``serializer`` setting."""
+    if options.serializer is None:
+        return options.storage_options
+    if storage_name == "default":
+        msg = (
+            "--serializer applies to a storage that writes results out (--storage file, s3, "
+            "gcs); the default storage keeps them in memory as they are"
+        )
+        raise BadInput(msg)
+    return (*options.storage_options, f"serializer={options.serializer}")
 
 
 def _rebind(workflow: DotFlow, config: Config, workflow_id: str | None) -> DotFlow:
@@ -173,16 +196,24 @@ def _rebind(workflow: DotFlow, config: Config, workflow_id: str | None) -> DotFl
 
 def compose(options: RunOptions) -> Composed:
     """The workflow ``options`` describe, with the adapters they and the environment select."""
+    from dotflow.providers.server_default import environment_ignored
+
+    # The server variables are read here, once: a ServerDefault() made by a factory (or at
+    # import of a step's module) must not report on its own, under an id the run will not use.
+    with environment_ignored():
+        return _compose(options)
+
+
+def _compose(options: RunOptions) -> Composed:
     from dotflow import Config, DotFlow
     from dotflow.cli.storages import build_storage, local_folder
     from dotflow.core.ids import validate_workflow_id
-    from dotflow.core.managed import HalfConfiguredError, read_managed
+    from dotflow.core.managed import read_managed
 
     _check_entry(options)
-    try:
-        managed = read_managed()
-    except HalfConfiguredError as error:
-        raise BadInput(str(error)) from None
+    managed = read_managed()
+    if managed.warning is not None:
+        logger.warning("%s", managed.warning)  # seed 002: a half-configured runner still runs
     workflow_id = options.workflow_id or managed.workflow_id
     if workflow_id is not None:
         workflow_id = validate_workflow_id(workflow_id)
@@ -191,7 +222,7 @@ def compose(options: RunOptions) -> Composed:
     storage = (
         None
         if storage_name is None
-        else build_storage(storage_name, options.path, options.storage_options)
+        else build_storage(storage_name, options.path, _storage_settings(options, storage_name))
     )
 
     if options.step is not None:

@@ -132,6 +132,13 @@ entry_options = _options(
         help="A keyword argument of the storage's constructor (repeatable): -O durable=true.",
     ),
     click.option(
+        "--serializer",
+        type=click.Choice(["json", "pickle"]),
+        help="How the storage writes results: json (exact JSON, tagged for tuples, sets, bytes, "
+        "dates ...; the default) or pickle (any picklable object; unpickling runs code from the "
+        "stored data, so only for storage nobody else can write to).",
+    ),
+    click.option(
         "--initial-context",
         "-i",
         metavar="VALUE",

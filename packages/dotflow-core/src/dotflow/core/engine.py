@@ -23,6 +23,8 @@ from dotflow.providers.notify_default import NotifyDefault
 from dotflow.providers.server_default import ServerDefault
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from dotflow.core.config import Config
     from dotflow.core.task import Task
 
@@ -50,13 +52,17 @@ class Runtime:
         self.keep_going = keep_going
         self.resume = resume
         self.stopped = threading.Event()
-        # The built-in notify and server adapters do nothing: calling them for every status
-        # change of every task would only cost time, so they are left out once, here.
+        # The built-in notify adapter and a ServerDefault without a backend do nothing: calling
+        # them for every status change of every task would only cost time, so they are left out
+        # once, here. A ServerDefault with a backend is skipped over to the adapter it delegates to.
         notify, server = config.notify, config.server
         self._notify = None if type(notify).send is NotifyDefault.send else notify.send
-        self._server = (
-            None if type(server).update_task is ServerDefault.update_task else server.update_task
-        )
+        self._server: Callable[[Task], None] | None = server.update_task
+        if (
+            isinstance(server, ServerDefault)
+            and type(server).update_task is ServerDefault.update_task
+        ):
+            self._server = None if server.delegate is None else server.delegate.update_task
         self._log_info = config.log.info
         self._log_error = config.log.error
         self._log_warning = config.log.warning

@@ -13,6 +13,8 @@ __all__ = [
     "InvalidWorkflowIdError",
     "NotAnActionError",
     "NotJSONSerializableError",
+    "NotPicklableError",
+    "PickledResultError",
     "StepImportError",
     "TaskTimeoutError",
     "WorkerDiedError",
@@ -100,8 +102,10 @@ class NotJSONSerializableError(DotflowError, TypeError):
         kind = type(value).__name__
         why = reason or f"{kind} is not a JSON type"
         super().__init__(
-            f"cannot store the result at {where}: {why}; return only dict (with str keys), list, "
-            "str, int, float, bool or None, or convert it first (for example to a dict or str)"
+            f"cannot store the result at {where}: {why}; return JSON types, tuple, set, "
+            "frozenset, bytes, Decimal, UUID, date, time, datetime or timedelta (kept exactly), "
+            "convert it first (for example to a dict or str), or make the storage with "
+            "serializer='pickle'"
         )
 
 
@@ -128,3 +132,25 @@ class WorkerDiedError(DotflowError, RuntimeError):
         else:
             how = f"exited with code {exitcode}"
         super().__init__(f"the worker process {how} before returning a result")
+
+
+class NotPicklableError(DotflowError, TypeError):
+    """A task result that a storage with ``serializer="pickle"`` cannot pickle."""
+
+    def __init__(self, where: str, value: Any, reason: str) -> None:
+        self.value = value
+        super().__init__(
+            f"cannot store the result at {where} with serializer='pickle': {reason}; return a "
+            "value pickle can serialize (no lambdas, local classes, open files, locks or sockets)"
+        )
+
+
+class PickledResultError(DotflowError, ValueError):
+    """A stored result was pickled, and the storage reading it was not made to unpickle."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(
+            f"the result at {where} was stored with serializer='pickle': read it with a storage "
+            "made with serializer='pickle' (unpickling runs code from the stored data, so only "
+            "for a storage nobody else can write to)"
+        )

@@ -21,6 +21,7 @@ from dotflow.core.context import Context
 from dotflow.core.exceptions import DotflowError
 from dotflow.core.object_layout import key_of, normalize_prefix, object_name
 from dotflow.core.process_local import ProcessLocal
+from dotflow.core.serializers import check_serializer
 
 __all__ = ["BucketNotConfiguredError", "ObjectStorage", "ObjectStoreError"]
 
@@ -64,6 +65,9 @@ class ObjectStorage(Storage, Generic[ClientT]):
             ``"dotflow/"``. A missing final ``/`` is added.
         client: an SDK client to use in this process; any other process (after a ``fork``)
             builds its own with :meth:`_new_client`.
+        serializer: ``"json"`` (plain or tagged JSON, exact round trips) or ``"pickle"`` (any
+            picklable object; only for a bucket nobody else can write to), see
+            :mod:`dotflow.core.serializers`.
 
     Raises:
         BucketNotConfiguredError: no bucket given and none in the environment.
@@ -79,7 +83,14 @@ class ObjectStorage(Storage, Generic[ClientT]):
     error_type: ClassVar[type[ObjectStoreError]]
     bucket_error_type: ClassVar[type[BucketNotConfiguredError]]
 
-    def __init__(self, bucket: str | None, prefix: str | None, client: ClientT | None) -> None:
+    def __init__(
+        self,
+        bucket: str | None,
+        prefix: str | None,
+        client: ClientT | None,
+        serializer: str = "json",
+    ) -> None:
+        self.serializer = check_serializer(serializer)
         bucket = bucket or os.environ.get(f"{self.variable_prefix}_BUCKET") or None
         if not bucket:
             raise self.bucket_error_type(type(self).__name__, self.variable_prefix)
@@ -133,13 +144,15 @@ class ObjectStorage(Storage, Generic[ClientT]):
 
     def post(self, key: str, context: Context) -> None:
         name = self.object_name(key)
-        data = encode_context(context, where=f"key {key!r}")
+        data = encode_context(context, where=f"key {key!r}", serializer=self.serializer)
         self._attempt("write", name, lambda: self._put(name, data))
 
     def get(self, key: str) -> Context | None:
         name = self.object_name(key)
         data = self._attempt("read", name, lambda: self._read(name))
-        return None if data is None else decode_context(data)
+        if data is None:
+            return None
+        return decode_context(data, self.serializer, where=self.url(name))
 
     def list_keys(self, prefix: str) -> list[str]:
         return [key for key, _ in self._names(prefix)]

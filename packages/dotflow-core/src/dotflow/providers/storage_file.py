@@ -15,6 +15,7 @@ from dotflow.abc.storage import Storage
 from dotflow.core.codec import decode_context, encode_context
 from dotflow.core.context import Context
 from dotflow.core.object_layout import SUFFIX, key_of, object_name
+from dotflow.core.serializers import check_serializer
 
 __all__ = ["StorageFile"]
 
@@ -26,21 +27,31 @@ class StorageFile(Storage):
         path: the root folder (created on first write).
         durable: also ``fsync`` each file and its folder, so results survive a power loss, not
             only a crash of the process (slower).
+        serializer: ``"json"`` (plain JSON, or tagged JSON for tuples, sets, bytes, Decimal,
+            UUID, dates and times: exact round trips) or ``"pickle"`` (any picklable object;
+            unpickling runs code from the files, so only for a folder nobody else can write to).
     """
 
-    def __init__(self, path: str | os.PathLike[str] = ".output", durable: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str] = ".output",
+        durable: bool = False,
+        serializer: str = "json",
+    ) -> None:
         self.path = Path(path)
         self.durable = durable
+        self.serializer = check_serializer(serializer)
 
     def __repr__(self) -> str:
-        return f"StorageFile(path={str(self.path)!r})"
+        extra = "" if self.serializer == "json" else f", serializer={self.serializer!r}"
+        return f"StorageFile(path={str(self.path)!r}{extra})"
 
     def _file(self, key: str) -> Path:
         return self.path / object_name("", key)
 
     def post(self, key: str, context: Context) -> None:
         target = self._file(key)
-        data = encode_context(context, where=f"key {key!r}")
+        data = encode_context(context, where=f"key {key!r}", serializer=self.serializer)
         target.parent.mkdir(parents=True, exist_ok=True)
         # One temporary name per process and thread: no other writer ever uses it, and one left
         # by a killed process is simply overwritten (it starts with "." so it is never read).
@@ -68,7 +79,7 @@ class StorageFile(Storage):
             data = self._file(key).read_bytes()
         except FileNotFoundError:
             return None
-        return decode_context(data)
+        return decode_context(data, self.serializer, where=f"key {key!r}")
 
     def list_keys(self, prefix: str) -> list[str]:
         if not self.path.is_dir():

@@ -2,10 +2,11 @@
 
 from dotflow.testing.object_store import ObjectStorageContract
 from dotflow.testing.resume import ResumeContract
-from dotflow.testing.storage import JSON_VALUES, StorageContract
+from dotflow.testing.storage import EXACT_VALUES, JSON_VALUES, StorageContract
 from dotflow.testing.telemetry import MetricsContract, TracerContract
 
 __all__ = [
+    "EXACT_VALUES",
     "JSON_VALUES",
     "MetricsContract",
     "ObjectStorageContract",

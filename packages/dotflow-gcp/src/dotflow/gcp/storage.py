@@ -59,6 +59,9 @@ class StorageGCS(ObjectStorage[storage.Client]):
             ``DEFAULT_RETRY``: 408, 429, 5xx and connection errors, exponential backoff).
         connect_timeout: seconds to open a connection.
         read_timeout: seconds to wait for data on an open connection.
+        serializer: ``"json"`` (plain JSON, or tagged JSON for tuples, sets, bytes, Decimal, UUID,
+            dates and times: exact round trips) or ``"pickle"`` (any picklable object;
+            unpickling runs code from the objects, so only for a bucket nobody else can write to).
 
     Raises:
         BucketNotConfiguredError: no bucket given and ``DOTFLOW_GCS_BUCKET`` unset.
@@ -83,6 +86,7 @@ class StorageGCS(ObjectStorage[storage.Client]):
         retry_deadline: float = 60.0,
         connect_timeout: float = 10.0,
         read_timeout: float = 60.0,
+        serializer: str = "json",
     ) -> None:
         self.retry_deadline = retry_deadline
         self.timeout = (connect_timeout, read_timeout)
@@ -95,7 +99,7 @@ class StorageGCS(ObjectStorage[storage.Client]):
             self.project = project
             self._credentials = credentials
             self._api_endpoint = None
-        super().__init__(bucket, prefix, client)
+        super().__init__(bucket, prefix, client, serializer)
         self._attempt("open bucket", None, lambda: list(self._list(self.prefix, limit=1)))
 
     def _new_client(self) -> storage.Client:

@@ -8,6 +8,7 @@ A managed runner starts a container with ``WORKFLOW_ID`` (a workflow the backend
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -17,6 +18,7 @@ from dotflow.core.managed import (
     TOKEN_VARIABLES,
     URL_VARIABLES,
     WORKFLOW_ID_VARIABLE,
+    HalfConfiguredWarning,
     read_managed,
 )
 from dotflow.server.api import ServerAPI
@@ -53,10 +55,15 @@ def managed_settings(environ: Mapping[str, str] | None = None, **options: Any) -
         environ: where to read them (default ``os.environ``). Empty values count as unset.
         options: more ``ServerAPI`` arguments (``timeout``, ``flush_timeout``, ...).
 
+    When only one of the URL and the token is set, nothing is reported (seed 002) and a
+    ``HalfConfiguredWarning`` names the missing variable.
+
     Raises:
-        ValueError: only one of the URL and the token is set, or a value is invalid.
+        ValueError: a value is invalid.
     """
     env = read_managed(environ)
+    if env.warning is not None:
+        warnings.warn(env.warning, HalfConfiguredWarning, stacklevel=2)
     workflow_id = env.workflow_id
     if workflow_id is not None:
         from dotflow.core.ids import validate_workflow_id
@@ -87,7 +94,10 @@ def managed_workflow(
 
     settings = managed_settings(environ, **options)
     if config is None:
-        config = Config()
+        from dotflow.providers.server_default import environment_ignored
+
+        with environment_ignored():  # ``environ`` alone says where to report
+            config = Config()
     if settings.server is not None:
         config = attrs.evolve(config, server=settings.server)
     return DotFlow(config=config, workflow_id=settings.workflow_id)
