@@ -169,8 +169,7 @@ class Runtime:
 
 
 def _observers(config: Config) -> dict[TypeStatus, tuple[Callable[[Task], Any], ...]]:
-    """The tracer and metrics hooks per status; empty when both adapters are no-ops, so that a
-    run without telemetry pays one truth test per status change."""
+    """The tracer and metrics hooks per status; empty when both adapters are no-ops."""
     tracer, metrics = config.tracer, config.metrics
     pairs = {
         _IN_PROGRESS: (tracer.start_task, metrics.task_started),
