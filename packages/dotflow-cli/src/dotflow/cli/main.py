@@ -75,7 +75,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """dotflow: run execution pipelines from the command line.
 
     \b
-    Exit codes: 0 success, 1 a task failed, 2 bad input.
+    Exit codes: 0 success, 1 a task failed, 2 bad input, 130 interrupted (Ctrl-C).
     Shell completion: eval "$(_DOTFLOW_COMPLETE=bash_source dotflow)" (zsh_source, fish_source).
     """
     ctx.obj = {"debug": debug}

@@ -32,6 +32,13 @@ def _last_run_unfinished(path: Path) -> bool:
     return not runs or runs[-1].get("status") != "Completed"
 
 
+def _reason(error: BaseException) -> str:
+    """``"KeyboardInterrupt: interrupted (Ctrl-C or SIGINT)"``: why a run stopped, for the log."""
+    if isinstance(error, KeyboardInterrupt):
+        return f"{type(error).__name__}: interrupted (Ctrl-C or SIGINT)"
+    return f"{type(error).__name__}: {error}"
+
+
 class _FailuresOnly(Printer):
     """For ``--quiet`` and ``--json``: failed tasks only, on stderr."""
 
@@ -92,8 +99,15 @@ class Reporting:
             run.wait()
         except BaseException as error:
             last = workflow.last_run
+            if last is not None and isinstance(error, KeyboardInterrupt):
+                # Ctrl-C while a background run or group threads go on: stop it now, so the
+                # interrupted tasks and the run get their terminal status and reporters flush.
+                last.interrupt(error)
             if last is not None and last.done():
-                self._finished(last)
+                self._finished(last, error=_reason(error))
+                if isinstance(error, KeyboardInterrupt):
+                    log = None if self.writer.broken else self.log_path
+                    self.printer.summary(last, describe_storage(workflow.config.storage), log)
             else:  # stopped before any task ran: close the record all the same
                 self.writer.workflow(
                     workflow.workflow_id,
@@ -111,10 +125,10 @@ class Reporting:
             self.on_run(run)
         return run
 
-    def _finished(self, run: WorkflowRun) -> None:
+    def _finished(self, run: WorkflowRun, error: str | None = None) -> None:
         self._resume_next = run.status.value != "Completed"
         self.writer.workflow(
-            run.workflow_id, run.status.value, run.mode, len(run.tasks), run.duration
+            run.workflow_id, run.status.value, run.mode, len(run.tasks), run.duration, error
         )
         with self._lock:
             self.runs.append(run)

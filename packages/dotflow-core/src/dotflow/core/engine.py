@@ -16,6 +16,7 @@ import attrs
 from dotflow.core.attempts import Outcome, compute, task_error
 from dotflow.core.context import Context
 from dotflow.core.guard import call_adapter
+from dotflow.core.task import TaskError
 from dotflow.core.types.status import TypeStatus
 from dotflow.providers.notify_default import NotifyDefault
 from dotflow.providers.server_default import ServerDefault
@@ -32,6 +33,7 @@ _COMPLETED = TypeStatus.COMPLETED
 _FAILED = TypeStatus.FAILED
 _RETRY = TypeStatus.RETRY
 _IN_PROGRESS = TypeStatus.IN_PROGRESS
+_UNFINISHED = frozenset({_IN_PROGRESS, _RETRY})
 
 
 class Runtime:
@@ -48,6 +50,9 @@ class Runtime:
         self.keep_going = keep_going
         self.resume = resume
         self.stopped = threading.Event()
+        #: What stopped the run from outside its steps (Ctrl-C), once :meth:`interrupt` ran.
+        self.interrupted: BaseException | None = None
+        self._lock = threading.Lock()
         # The built-in notify and server adapters do nothing: calling them for every status
         # change of every task would only cost time, so they are left out once, here.
         notify, server = config.notify, config.server
@@ -93,6 +98,10 @@ class Runtime:
 
     def finish(self, task: Task, outcome: Outcome) -> None:
         """Apply ``outcome``: store the result, set the final status, call the task callback."""
+        if self.interrupted is not None and task.status in _UNFINISHED:
+            # interrupt() already recorded this task as Failed; a step that kept running in
+            # another thread must not turn it back into Completed after the fact.
+            return
         if outcome.errors:
             task.errors = (*task.errors, *outcome.errors)
         task.retry_count = outcome.retries
@@ -132,6 +141,29 @@ class Runtime:
         """Finish ``task`` as Failed with ``error`` (for errors outside the step itself)."""
         self.finish(task, Outcome(errors=[task_error(1, error)], failed=True))
 
+    def interrupt(self, tasks: list[Task], error: BaseException) -> list[Task]:
+        """Stop the run because of ``error`` (Ctrl-C, SIGTERM) raised outside the steps.
+
+        Every task of ``tasks`` still In progress (or waiting to retry) becomes Failed, with the
+        reason as its last error, and goes to notify, log and server; no task starts after this.
+
+        Returns:
+            The tasks that were stopped.
+        """
+        with self._lock:
+            if self.interrupted is not None:
+                return []
+            self.interrupted = error
+        self.stopped.set()
+        reason = str(error) or "the run was interrupted (Ctrl-C or SIGINT) before the task finished"
+        stopped = [task for task in tasks if task.status in _UNFINISHED]
+        for task in stopped:
+            attempt = task.retry_count + 1
+            record = TaskError(attempt, type(error).__name__, reason, "")
+            task.errors = (*task.errors, record)
+            self.transition(task, _FAILED)
+        return stopped
+
     def run_task(self, task: Task, previous: Context) -> Context:
         """Run one task in this thread and return its context."""
         if self.restore(task):
@@ -147,3 +179,5 @@ class Runtime:
             if self.stopped.is_set():
                 return
             previous = self.run_task(task, previous)
+            if self.interrupted is not None:
+                return

@@ -55,6 +55,7 @@ class WorkflowRun:
         self.duration: float | None = None
         self.error: BaseException | None = None
         self._done = threading.Event()
+        self._interrupt: Callable[[BaseException], None] | None = None
 
     def done(self) -> bool:
         """Whether the run has finished."""
@@ -69,6 +70,17 @@ class WorkflowRun:
         if finished and self.error is not None:
             raise self.error
         return finished
+
+    def interrupt(self, error: BaseException) -> None:
+        """Stop this run now because of ``error`` (for example the ``KeyboardInterrupt`` of Ctrl-C).
+
+        Tasks still running are recorded as Failed with the reason, no further task starts, and
+        the run finishes at once (status Failed, ``on_failure``, notifier and server flushed).
+        A step already running in another thread or process is not waited for; its result is
+        ignored. Nothing happens if the run has finished.
+        """
+        if self._interrupt is not None and not self.done():
+            self._interrupt(error)
 
     def result(self) -> WorkflowResult:
         """This run as a model that serialises to JSON (``run.result().to_json()``)."""
@@ -167,15 +179,29 @@ class DotFlow:
             self.config.server.update_workflow, self.workflow_id, WorkflowStatus.IN_PROGRESS
         )
         started = time.perf_counter()
+        finishing = threading.Lock()
+
+        def finish_once(error: BaseException | None) -> None:
+            if error is not None:
+                runtime.interrupt(tasks, error)
+            with finishing:
+                if run.done():
+                    return
+                if error is not None:
+                    run.error = error
+                self._finish(run, started, on_success, on_failure)
+
+        run._interrupt = finish_once
 
         def body() -> None:
+            failure: BaseException | None = None
             try:
                 with frozen_heap():
                     execution.run(list(groups.values()), runtime)
             except BaseException as error:
-                run.error = error
+                failure = error
             finally:
-                self._finish(run, started, on_success, on_failure)
+                finish_once(failure)
 
         if execution.detached:
             threading.Thread(target=body, name=f"dotflow-{self.workflow_id}").start()

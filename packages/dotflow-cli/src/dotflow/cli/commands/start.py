@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from dotflow.cli.errors import EXIT_FAILED
+from dotflow.cli.errors import EXIT_FAILED, EXIT_INTERRUPTED
 from dotflow.cli.options import entry_options, output_options
 
 __all__ = ["explicit_options", "start"]
@@ -33,12 +33,42 @@ def run_options(ctx: click.Context, params: dict[str, Any]) -> Any:
     return RunOptions(**fields, explicit=explicit_options(ctx))
 
 
+def interrupted(reporting: Any) -> None:
+    """After Ctrl-C: say what was stopped and where it is recorded, then exit 130.
+
+    A step still running in another thread (background mode, task groups) cannot be stopped
+    from outside; its run is already recorded as interrupted, so the process ends without
+    waiting for it.
+    """
+    import os
+    import threading
+
+    run = reporting.workflow.last_run
+    stopped = [
+        task
+        for task in (run.tasks if run is not None else [])
+        if task.errors and task.errors[-1].exception == "KeyboardInterrupt"
+    ]
+    names = ", ".join(f"task {t.task_id} {t.step_name}" for t in stopped) or "no task was running"
+    where = "" if reporting.writer.broken else f" in {reporting.log_path}"
+    click.echo(
+        f"Interrupted (Ctrl-C): stopped {names}; workflow {reporting.workflow_id} is recorded "
+        f"as Failed{where}.",
+        err=True,
+    )
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
+    raise click.exceptions.Exit(EXIT_INTERRUPTED)
+
+
 @click.command()
 @entry_options
 @output_options
 @click.pass_context
 def start(ctx: click.Context, /, quiet: bool, as_json: bool, verbose: bool, **params: Any) -> None:
-    """Run a step or a workflow once, then exit 0, or 1 if a task failed.
+    """Run a step or a workflow once, then exit 0, or 1 if a task failed (130 on Ctrl-C).
 
     \b
     dotflow start --step my_module.my_task
@@ -62,6 +92,9 @@ def start(ctx: click.Context, /, quiet: bool, as_json: bool, verbose: bool, **pa
     try:
         with printed:
             reporting.start(**options.start_kwargs())
+    except KeyboardInterrupt:
+        reporting.close()
+        interrupted(reporting)
     finally:
         reporting.close()
     if as_json:

@@ -18,7 +18,7 @@ from dotflow.core.attempts import Outcome, compute
 from dotflow.core.context import Context
 from dotflow.core.exceptions import WorkerDiedError
 from dotflow.core.execution.transfer import dump_outcome
-from dotflow.core.task import Task
+from dotflow.core.task import Task, TaskError
 from dotflow.core.types.status import TypeStatus
 
 if TYPE_CHECKING:
@@ -32,9 +32,18 @@ _RETRY = b"retry"
 
 
 def _worker(task: Task, conn: Connection) -> None:
-    outcome = compute(task, lambda: conn.send_bytes(_RETRY))
-    conn.send_bytes(dump_outcome(outcome, "the worker process"))
-    conn.close()
+    try:
+        outcome = compute(task, lambda: conn.send_bytes(_RETRY))
+    except KeyboardInterrupt as error:
+        # Ctrl-C reaches every process of the terminal's group: end quietly (no traceback per
+        # worker) and tell the parent, which records the interruption once.
+        reason = "the worker was interrupted (Ctrl-C or SIGINT) before the task finished"
+        outcome = Outcome(errors=[TaskError(1, type(error).__name__, reason)], failed=True)
+    try:
+        conn.send_bytes(dump_outcome(outcome, "the worker process"))
+        conn.close()
+    except (OSError, KeyboardInterrupt):  # the parent is gone or stopping: nothing to tell
+        pass
 
 
 def _context() -> Any:
