@@ -9,7 +9,7 @@ import pytest
 from cli_support import clean_env
 from terminal import Terminal
 
-STEPS = '''
+STEPS = """
 import time
 from dotflow import DotFlow, action
 
@@ -32,7 +32,7 @@ def main():
     for step in (first, nap, after):
         workflow.task.add(step=step)
     return workflow
-'''
+"""
 
 
 @pytest.mark.parametrize("mode", ["sequential", "parallel", "background"])
