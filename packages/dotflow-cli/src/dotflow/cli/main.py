@@ -68,7 +68,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     "--debug",
     is_flag=True,
     envvar="DOTFLOW_DEBUG",
-    help="Show tracebacks and debug logs (also DOTFLOW_DEBUG=1).",
+    help="Show tracebacks (of errors and failed tasks) and debug logs (also DOTFLOW_DEBUG=1).",
 )
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:

@@ -46,8 +46,9 @@ def _seconds(duration: float | None) -> str:
 class Printer:
     """Writes progress lines to ``stream`` (stdout by default), one whole line at a time."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, tracebacks: bool = False) -> None:
         self.stream = stream if stream is not None else sys.stdout
+        self.tracebacks = tracebacks
         encoding = getattr(self.stream, "encoding", None) or "ascii"
         try:
             "".join(s.symbol for s in TypeStatus).encode(encoding)
@@ -79,6 +80,20 @@ class Printer:
         if error:
             line += f" ({error})"
         self.echo(line)
+        if self.tracebacks and status is TypeStatus.FAILED and task.errors:
+            self._traceback(task)
+
+    def _traceback(self, task: Task) -> None:
+        """``--debug``: the traceback of the failed task's last attempt, on stderr."""
+        last = task.errors[-1]
+        if not last.traceback:
+            return
+        with self._lock:
+            click.echo(
+                f"Traceback of task {task.task_id} {task.step_name}, attempt {last.attempt}:",
+                file=sys.stderr,
+            )
+            click.echo(last.traceback.rstrip("\n"), file=sys.stderr)
 
     def summary(self, run: WorkflowRun, storage: str, log_file: Any = None) -> None:
         """Print the end of a run: counts per status, total time, where results went."""

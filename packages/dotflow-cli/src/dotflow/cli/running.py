@@ -60,6 +60,7 @@ class Reporting:
         resume_after_failure: for schedules: ``resume=True`` resumes a run only when the run
             before it (in this process, or the last one in the execution log) did not complete;
             after a completed run the next one starts fresh instead of skipping every task.
+        tracebacks: with each failed task, print its last attempt's traceback (``--debug``).
     """
 
     def __init__(
@@ -68,11 +69,14 @@ class Reporting:
         quiet: bool = False,
         on_run: Callable[[WorkflowRun], None] | None = None,
         resume_after_failure: bool = False,
+        tracebacks: bool = False,
     ) -> None:
         self.workflow = composed.workflow
         self.on_run = on_run
         self.resume_after_failure = resume_after_failure
-        self.printer = _FailuresOnly(sys.stderr) if quiet else Printer()
+        self.printer = (
+            _FailuresOnly(sys.stderr, tracebacks) if quiet else Printer(tracebacks=tracebacks)
+        )
         self.log_path = log_file(composed.log_root, self.workflow.workflow_id)
         self.writer = RunLogWriter(self.log_path)
         self._resume_next = resume_after_failure and _last_run_unfinished(self.log_path)

@@ -99,7 +99,8 @@ def schedule(
     from dotflow.cli.console import configure_logging
     from dotflow.cli.running import Reporting
 
-    configure_logging(verbose=verbose, debug=ctx.obj.get("debug", False) if ctx.obj else False)
+    debug = bool(ctx.obj.get("debug", False)) if ctx.obj else False
+    configure_logging(verbose=verbose, debug=debug)
     scheduler = _scheduler(cron, overlap, max_runs, timezone)
     options = run_options(ctx, params)
     composed = compose(options)
@@ -108,6 +109,7 @@ def schedule(
         quiet=quiet or as_json,
         on_run=functools.partial(_print_result, stream=sys.stdout) if as_json else None,
         resume_after_failure=options.resume,  # reads the execution log only when it matters
+        tracebacks=debug,
     )
     # With --json, stdout holds the documents only: what steps print goes to stderr.
     printed = contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext()

@@ -83,10 +83,11 @@ def start(ctx: click.Context, /, quiet: bool, as_json: bool, verbose: bool, **pa
     from dotflow.cli.console import configure_logging
     from dotflow.cli.running import Reporting
 
-    configure_logging(verbose=verbose, debug=ctx.obj.get("debug", False) if ctx.obj else False)
+    debug = bool(ctx.obj.get("debug", False)) if ctx.obj else False
+    configure_logging(verbose=verbose, debug=debug)
     options = run_options(ctx, params)
     composed = compose(options)
-    reporting = Reporting(composed, quiet=quiet or as_json)
+    reporting = Reporting(composed, quiet=quiet or as_json, tracebacks=debug)
     # With --json, stdout holds the document only: what steps print goes to stderr.
     printed = contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext()
     try:
