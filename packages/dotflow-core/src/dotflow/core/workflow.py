@@ -43,6 +43,38 @@ def execution_for(mode: str | Execution) -> Execution:
     return execution
 
 
+def _reads_previous_context(step: Any) -> bool:
+    from dotflow.core.action import Action, action_methods
+
+    if isinstance(step, Action):
+        return "previous_context" in step.injected
+    # A class step's later methods are chained to its earlier ones; only the first is fed the
+    # previous task's context.
+    methods = action_methods(step) if isinstance(step, type) else ()
+    return bool(methods) and "previous_context" in methods[0][1].injected
+
+
+def _warn_unchained(tasks: list[Task], mode: str) -> None:
+    """Warn once when a mode that runs every task alone meets steps that read the one before."""
+    firsts = {}
+    for task in tasks:
+        firsts.setdefault(task.group_name, task)
+    readers = [
+        task
+        for task in tasks
+        if firsts[task.group_name] is not task and _reads_previous_context(task.step)
+    ]
+    if readers:
+        names = ", ".join(f"task {task.task_id} {task.step_name}" for task in readers)
+        logger.warning(
+            "mode %r runs every task on its own at the same time, so previous_context is empty "
+            "in %s, which declare it. To chain them, use mode 'sequential'; to run independent "
+            "chains side by side, give each chain its own group_name and use 'sequential'.",
+            mode,
+            names,
+        )
+
+
 class WorkflowRun:
     """One run of a workflow: finished when ``start()`` returns, except in background mode."""
 
@@ -157,6 +189,8 @@ class DotFlow:
         checkpoint.check_policy(on_input_change)
         execution, mode = execution_for(mode), str(mode)
         tasks = [task.fresh() for task in self.task.queue]
+        if not execution.chains_context:
+            _warn_unchained(tasks, mode)
         if self.workflow_id_given or self.last_run is not None:
             # Results may be stored under this id (by an earlier process, or an earlier run).
             resume = checkpoint.prepare(

@@ -73,11 +73,15 @@ def start(ctx: click.Context, /, quiet: bool, as_json: bool, verbose: bool, **pa
     \b
     dotflow start --step my_module.my_task
     dotflow start --step my_module.my_task --initial-context '{"key": "value"}'
-    dotflow start --workflow my_pkg.workflow.main --mode parallel
+    dotflow start --workflow my_pkg.workflow.main --mode background
+    dotflow start --workflow my_pkg.independent_tasks --mode parallel
     dotflow start --step my_module.my_task --storage file --path .output
 
     The current directory is importable. With --workflow, MODULE.FACTORY is called and must
     return a DotFlow; --mode, --storage and --path given here override what it configured.
+    In parallel mode every task runs alone, so a step's previous_context is empty: a chain
+    whose steps read it gets a warning before the run (use sequential, or one group_name
+    per independent chain).
     """
     from dotflow.cli.compose import compose
     from dotflow.cli.console import configure_logging

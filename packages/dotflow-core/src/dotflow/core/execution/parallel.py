@@ -59,6 +59,7 @@ class Parallel(Execution):
     """Each task runs in its own process, all at the same time (at most ``max_workers`` at once)."""
 
     max_workers = 256
+    chains_context = False
 
     def run(self, groups: list[list[Task]], runtime: Runtime) -> None:
         from multiprocessing.connection import wait
