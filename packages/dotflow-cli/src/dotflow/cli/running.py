@@ -74,8 +74,11 @@ class Reporting:
         self.workflow = composed.workflow
         self.on_run = on_run
         self.resume_after_failure = resume_after_failure
+        source = describe_storage(composed.workflow.config.storage)
         self.printer = (
-            _FailuresOnly(sys.stderr, tracebacks) if quiet else Printer(tracebacks=tracebacks)
+            _FailuresOnly(sys.stderr, tracebacks, source)
+            if quiet
+            else Printer(tracebacks=tracebacks, source=source)
         )
         self.log_path = log_file(composed.log_root, self.workflow.workflow_id)
         self.writer = RunLogWriter(self.log_path)

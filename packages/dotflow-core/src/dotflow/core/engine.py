@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from functools import partial
 from typing import TYPE_CHECKING
 
 import attrs
@@ -169,7 +168,18 @@ class Runtime:
         if self.restore(task):
             return task.current_context
         self.begin(task, previous)
-        self.finish(task, compute(task, partial(self.transition, task, _RETRY)))
+        earlier = task.errors
+        outcome = Outcome()
+
+        def retry() -> None:
+            # The Retry event carries the failed attempts so far (the reason for the retry);
+            # finish() records them for good.
+            task.errors = (*earlier, *outcome.errors)
+            self.transition(task, _RETRY)
+
+        compute(task, retry, outcome)
+        task.errors = earlier
+        self.finish(task, outcome)
         return task.current_context
 
     def run_chain(self, tasks: list[Task]) -> None:
