@@ -51,6 +51,7 @@ class Runtime:
         self.stopped = threading.Event()
         #: What stopped the run from outside its steps (Ctrl-C), once :meth:`interrupt` ran.
         self.interrupted: BaseException | None = None
+        self._cut: set[int] = set()  # id() of the tasks interrupt() stopped
         self._lock = threading.Lock()
         # The built-in notify and server adapters do nothing: calling them for every status
         # change of every task would only cost time, so they are left out once, here.
@@ -97,7 +98,7 @@ class Runtime:
 
     def finish(self, task: Task, outcome: Outcome) -> None:
         """Apply ``outcome``: store the result, set the final status, call the task callback."""
-        if self.interrupted is not None and task.status in _UNFINISHED:
+        if self.interrupted is not None and id(task) in self._cut:
             # interrupt() already recorded this task as Failed; a step that kept running in
             # another thread must not turn it back into Completed after the fact.
             return
@@ -156,6 +157,7 @@ class Runtime:
         self.stopped.set()
         reason = str(error) or "the run was interrupted (Ctrl-C or SIGINT) before the task finished"
         stopped = [task for task in tasks if task.status in _UNFINISHED]
+        self._cut.update(id(task) for task in stopped)
         for task in stopped:
             attempt = task.retry_count + 1
             record = TaskError(attempt, type(error).__name__, reason, "")
