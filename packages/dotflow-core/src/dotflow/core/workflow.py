@@ -56,7 +56,7 @@ def _reads_previous_context(step: Any) -> bool:
 
 def _warn_unchained(tasks: list[Task], mode: str) -> None:
     """Warn once when a mode that runs every task alone meets steps that read the one before."""
-    firsts = {}
+    firsts: dict[str, Task] = {}
     for task in tasks:
         firsts.setdefault(task.group_name, task)
     readers = [
