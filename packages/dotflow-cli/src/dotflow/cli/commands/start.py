@@ -5,12 +5,15 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from dotflow.cli.errors import EXIT_FAILED, EXIT_INTERRUPTED
 from dotflow.cli.options import entry_options, output_options
+
+if TYPE_CHECKING:
+    from dotflow.cli.running import Reporting
 
 __all__ = ["explicit_options", "start"]
 
@@ -33,7 +36,7 @@ def run_options(ctx: click.Context, params: dict[str, Any]) -> Any:
     return RunOptions(**fields, explicit=explicit_options(ctx))
 
 
-def interrupted(reporting: Any) -> None:
+def _interrupted(reporting: Reporting) -> None:
     """After Ctrl-C: say what was stopped and where it is recorded, then exit 130.
 
     A step still running in another thread (background mode, task groups) cannot be stopped
@@ -56,7 +59,8 @@ def interrupted(reporting: Any) -> None:
         f"as Failed{where}.",
         err=True,
     )
-    if any(t.is_alive() and not t.daemon for t in threading.enumerate()):
+    main = threading.main_thread()
+    if any(t is not main and t.is_alive() and not t.daemon for t in threading.enumerate()):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(EXIT_INTERRUPTED)
@@ -99,9 +103,9 @@ def start(ctx: click.Context, /, quiet: bool, as_json: bool, verbose: bool, **pa
             reporting.start(**options.start_kwargs())
     except KeyboardInterrupt:
         reporting.close()
-        interrupted(reporting)
+        _interrupted(reporting)
     finally:
-        reporting.close()
+        reporting.close()  # closing twice is harmless
     if as_json:
         click.echo(json.dumps(composed.workflow.result().to_dict(), indent=2, ensure_ascii=False))
     if reporting.failed:
