@@ -39,7 +39,8 @@ def test_every_extra_and_distribution_is_listed() -> None:
 def test_quick_start_is_the_repositorys_and_runs(tmp_path: Path) -> None:
     quick = _python_blocks(README.read_text())[0]
     top = (ROOT / "README.md").read_text().split("## Quick start", 1)[1]
-    assert quick == _python_blocks(top)[0]
+    # The same code (ruff's formatter may add blank lines to the one under packages/).
+    assert quick.split() == _python_blocks(top)[0].split()
     (tmp_path / "quick.py").write_text(quick)
     done = subprocess.run(
         [sys.executable, "quick.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
