@@ -83,3 +83,42 @@ def test_ctrl_c_exits_130_and_records_the_interrupted_task(
     assert workflow[-1]["error"] == "KeyboardInterrupt: interrupted (Ctrl-C or SIGINT)"
     # What completed before Ctrl-C is kept.
     assert json.loads((tmp_path / ".output" / "nap-run" / "1.json").read_text())
+
+
+GROUPS = (
+    STEPS
+    + """
+
+def groups():
+    workflow = DotFlow(workflow_id="nap-groups")
+    workflow.task.add(step=first, group_name="a")
+    workflow.task.add(step=nap, group_name="a")
+    workflow.task.add(step=after, group_name="a")
+    workflow.task.add(step=nap, group_name="b")
+    return workflow
+"""
+)
+
+
+def test_ctrl_c_with_groups_running_in_threads(dotflow_script: str, tmp_path: Path) -> None:
+    (tmp_path / "naps.py").write_text(GROUPS)
+    terminal = Terminal(
+        [dotflow_script, "start", "--workflow", "naps.groups", "--storage", "file"],
+        cwd=tmp_path,
+        env=clean_env(),
+    )
+    terminal.expect("task 2 nap: In progress")
+    terminal.expect("task 4 nap: In progress")
+    terminal.ctrl_c()
+    code = terminal.finish()
+    output = terminal.text()
+    assert code == 130, output
+    assert "Traceback" not in output and "Aborted!" not in output, output
+    assert "stopped task 2 nap, task 4 nap;" in output.replace("\r\n", " ")
+    records = [
+        json.loads(line)
+        for line in (tmp_path / ".output" / "logs" / "nap-groups.jsonl").read_text().splitlines()
+    ]
+    last = {r["task_id"]: r["status"] for r in records if r.get("event") != "workflow"}
+    assert last == {1: "Completed", 2: "Failed", 4: "Failed"}
+    assert [r["status"] for r in records if r.get("event") == "workflow"][-1] == "Failed"
