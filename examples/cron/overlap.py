@@ -34,7 +34,7 @@ def slow_job():
 if __name__ == "__main__":
     overlap = sys.argv[1] if len(sys.argv) > 1 else "queue"
     # A real schedule would be e.g. SchedulerCron(cron="*/5 * * * *", overlap="queue").
-    scheduler = SchedulerCron(cron="*/1 * * * * *", overlap=overlap, max_parallel=2, max_runs=3)
+    scheduler = SchedulerCron(cron="* * * * * *", overlap=overlap, max_parallel=2, max_runs=3)
     workflow = DotFlow(config=Config(scheduler=scheduler))
     workflow.task.add(step=slow_job)
     workflow.schedule()

@@ -4,7 +4,7 @@
 running run finishes first). To try it without waiting five minutes, use a seconds cron and a
 run limit:
 
-    DOTFLOW_CRON="*/1 * * * * *" DOTFLOW_MAX_RUNS=2 python examples/cron/scheduler.py
+    DOTFLOW_CRON="* * * * * *" DOTFLOW_MAX_RUNS=2 python examples/cron/scheduler.py
 """
 # expect: synced (run 2)
 

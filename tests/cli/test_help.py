@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from cli_support import clean_env
+from cli_support import ROOT, clean_env
 
 COMMANDS = ["init", "start", "schedule", "log", "plugins"]
 
@@ -52,7 +52,8 @@ def test_the_installed_script_answers_help_and_version(run):
     assert "Usage: dotflow" in result.stdout
     version = run("--version")
     assert version.returncode == 0
-    assert version.stdout.startswith("dotflow-cli 0.1.0 (dotflow-core ")
+    expected = (ROOT / "VERSION").read_text().strip()
+    assert version.stdout.startswith(f"dotflow-cli {expected} (dotflow-core {expected}, ")
 
 
 def test_python_dash_m_runs_the_same_cli(tmp_path):

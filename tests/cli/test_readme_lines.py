@@ -105,6 +105,8 @@ def test_the_initial_context_lines_deliver_what_they_say(dotflow_script, example
         examples,
     )
     assert json.loads(parallel.stdout)["mode"] == "parallel"
+    assert json.loads(parallel.stdout)["tasks"][1]["current_context"] == {"total": 0}
+    assert "previous_context is empty in task 2 step_two" in parallel.stderr
 
 
 def test_file_storage_lines(dotflow_script, examples):

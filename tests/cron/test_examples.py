@@ -32,7 +32,7 @@ def _run(name: str, *args: str, **env: str) -> str:
 
 
 def test_scheduler_example() -> None:
-    out = _run("scheduler.py", DOTFLOW_CRON="*/1 * * * * *", DOTFLOW_MAX_RUNS="2")
+    out = _run("scheduler.py", DOTFLOW_CRON="* * * * * *", DOTFLOW_MAX_RUNS="2")
     assert out.splitlines() == ["synced (run 1)", "synced (run 2)"]
 
 

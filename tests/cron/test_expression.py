@@ -33,12 +33,40 @@ def test_five_fields_fire_on_the_minute() -> None:
     ]
 
 
-def test_six_fields_have_seconds_first() -> None:
-    assert _next("*/10 * * * * *", MONDAY, 2) == [
+def test_six_fields_have_seconds_last_as_in_dotflow_1() -> None:
+    assert _next("* * * * * */10", MONDAY, 2) == [
         MONDAY.replace(second=40),
         MONDAY.replace(second=50),
     ]
-    assert _next("5 0 12 * * *", MONDAY) == [MONDAY.replace(hour=12, second=5)]
+    assert _next("0 12 * * * 5", MONDAY) == [MONDAY.replace(hour=12, second=5)]
+    # The expression that changed meaning in dotflow 2.0 pre-releases: minute 0 of every 2nd
+    # hour, every second of that minute (croniter's reading), not "every 2 minutes".
+    assert _next("0 */2 * * * *", MONDAY.replace(hour=1), 3) == [
+        MONDAY.replace(hour=2, second=0),
+        MONDAY.replace(hour=2, second=1),
+        MONDAY.replace(hour=2, second=2),
+    ]
+
+
+_SECOND_FIELDS = st.sampled_from(["*", "0", "*/10", "5,35", "0-4", "15-45/15", "59"])
+
+
+@given(
+    minute=st.sampled_from(["*", "0", "*/2", "5-10", "30,45", "*/15"]),
+    hour=st.sampled_from(["*", "0", "*/2", "9-17", "23"]),
+    second=_SECOND_FIELDS,
+    after=st.datetimes(datetime(2024, 1, 1), datetime(2030, 1, 1)),
+)
+def test_six_fields_match_croniter_as_dotflow_1_0_1_read_them(
+    minute: str, hour: str, second: str, after: datetime
+) -> None:
+    """dotflow 1.0.1 read cron with croniter's defaults: the 6th field is seconds."""
+    from croniter import croniter
+
+    expression = f"{minute} {hour} * * * {second}"
+    after = after.replace(microsecond=0, tzinfo=UTC)
+    reference = croniter(expression, after).get_next(datetime)
+    assert _next(expression, after)[0] == reference, expression
 
 
 @pytest.mark.parametrize(
@@ -96,7 +124,7 @@ def test_invalid_expressions_name_the_problem_and_the_form(expression: str, name
     message = str(caught.value)
     assert repr(expression) in message
     assert named in message
-    assert "'*/5 * * * *'" in message and "seconds first" in message
+    assert "'*/5 * * * *'" in message and "seconds last" in message
 
 
 # -- a reference cron evaluator (Vixie cron semantics) to compare with ----------------------
@@ -165,3 +193,15 @@ def test_next_fire_time_matches_standard_cron(
     expression = f"{minute} {hour} {dom} {month} {dow}"
     after = after.replace(tzinfo=UTC)
     assert _next(expression, after)[0] == _reference_next(expression, after), expression
+
+
+def test_scheduler_exposes_its_next_fire_times() -> None:
+    scheduler = SchedulerCron(cron="0 9 * * 1-5", timezone="Europe/Berlin")
+    friday = datetime(2025, 6, 6, 10, 0)  # naive: read in the scheduler's zone
+    times = scheduler.next_fire_times(3, after=friday)
+    assert [t.strftime("%a %H:%M %Z") for t in times] == [
+        "Mon 09:00 CEST",
+        "Tue 09:00 CEST",
+        "Wed 09:00 CEST",
+    ]
+    assert len(SchedulerCron(cron="* * * * * *").next_fire_times(5)) == 5

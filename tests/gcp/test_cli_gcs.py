@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import uuid
-from pathlib import Path
 
 from dotflow.gcp import StorageGCS
 
-HERE = Path(__file__).parent
-
 
 def _dotflow(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dotflow.cli", *args],
-        cwd=HERE,  # the CLI imports steps from the current directory
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    # The steps are installed (dotflow.testing); a scratch folder takes the execution log the
+    # CLI writes under ./.output, so the test run leaves nothing in the source tree.
+    with tempfile.TemporaryDirectory() as scratch:
+        return subprocess.run(
+            [sys.executable, "-m", "dotflow.cli", *args],
+            cwd=scratch,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
 
 def test_start_with_gcs_storage_and_resume(gcs_env, gcs_bucket, tmp_path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+VERSION = (ROOT / "VERSION").read_text().strip()
 
 OWNED = {
     "dotflow-core": None,  # the root package and everything in it but the adapters
@@ -66,12 +67,11 @@ def test_meta_distribution_ships_no_code_and_maps_extras(wheels: dict[str, Path]
         ("server", "dotflow-server"),
     ]:
         assert f"Provides-Extra: {extra}" in metadata
-        assert f"Requires-Dist: {dist} ; extra == '{extra}'" in metadata
+        assert f"Requires-Dist: {dist}=={VERSION} ; extra == '{extra}'" in metadata
+    assert f"Requires-Dist: dotflow-core=={VERSION}\n" in metadata
+    assert f"Requires-Dist: dotflow-cli=={VERSION}\n" in metadata
     assert "Provides-Extra: otel" in metadata
-    assert "Requires-Dist: dotflow-otel[export] ; extra == 'otel'" in metadata
-    assert (
-        "Requires-Dist: dotflow-core\n" in metadata and "Requires-Dist: dotflow-cli\n" in metadata
-    )
+    assert f"Requires-Dist: dotflow-otel[export]=={VERSION} ; extra == 'otel'" in metadata
 
 
 def test_core_depends_on_attrs_and_cattrs_only(wheels: dict[str, Path]) -> None:

@@ -39,6 +39,41 @@ def test_notify_telegram_example(bot_api: FakeBotApi) -> None:
     assert "ConnectionError: the warehouse refused 150 users" in shown
 
 
+def test_notify_telegram_example_says_when_delivery_failed(bot_api: FakeBotApi) -> None:
+    # The chat does not exist: Telegram answers 400, which is not retried.
+    bot_api.fail_next(400, times=5)
+    env = {**os.environ, "TELEGRAM_BASE_URL": bot_api.url}
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "notify_telegram.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Telegram was told" not in done.stdout
+    assert done.stdout.strip() == (
+        "workflow Failed; Telegram was NOT told about the failure of task 2: "
+        "rejected: BadRequest: Chat not found"
+    ), done.stdout + done.stderr
+
+
+def test_notify_telegram_example_after_retries_run_out(bot_api: FakeBotApi) -> None:
+    bot_api.fail_next(503, times=10)
+    env = {**os.environ, "TELEGRAM_BASE_URL": bot_api.url}
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "notify_telegram.py")],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    line = done.stdout.strip()
+    assert line.startswith("workflow Failed; Telegram was NOT told about the failure of task 2: ")
+    assert "not delivered after 4 attempts" in line
+
+
 def test_config_example(bot_api: FakeBotApi, tmp_path: Path) -> None:
     _run("config.py", bot_api, str(tmp_path / "out"))
 

@@ -1,7 +1,8 @@
 """The factory: it builds the workflow and returns it; the dotflow command starts it.
 
 dotflow start --workflow dotflow_cloud.workflow.main
-dotflow start --workflow dotflow_cloud.workflow.main --mode parallel
+dotflow start --workflow dotflow_cloud.workflow.main --mode parallel   # warns: step_two reads
+                                                                      # previous_context
 """
 
 from dotflow import Config, DotFlow

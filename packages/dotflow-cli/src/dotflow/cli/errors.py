@@ -1,17 +1,27 @@
 """The CLI's errors: one ``Error: ...`` line on stderr and an exit code, never a traceback.
 
 Exit codes: 0 success, 1 the workflow ran and a task failed (or the run itself broke), 2 bad
-input. ``dotflow --debug ...`` prints the traceback as well.
+input, 130 interrupted by Ctrl-C (128 + SIGINT, as shells report it). ``dotflow --debug ...``
+prints the traceback as well.
 """
 
 from __future__ import annotations
 
 import click
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "BadInput", "RunFailed", "one_line", "translate"]
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "BadInput",
+    "RunFailed",
+    "one_line",
+    "translate",
+]
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 
 def one_line(text: str) -> str:

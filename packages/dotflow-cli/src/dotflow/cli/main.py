@@ -68,14 +68,14 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     "--debug",
     is_flag=True,
     envvar="DOTFLOW_DEBUG",
-    help="Show tracebacks and debug logs (also DOTFLOW_DEBUG=1).",
+    help="Show tracebacks (of errors and failed tasks) and debug logs (also DOTFLOW_DEBUG=1).",
 )
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """dotflow: run execution pipelines from the command line.
 
     \b
-    Exit codes: 0 success, 1 a task failed, 2 bad input.
+    Exit codes: 0 success, 1 a task failed, 2 bad input, 130 interrupted (Ctrl-C).
     Shell completion: eval "$(_DOTFLOW_COMPLETE=bash_source dotflow)" (zsh_source, fish_source).
     """
     ctx.obj = {"debug": debug}

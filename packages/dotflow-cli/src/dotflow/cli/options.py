@@ -100,7 +100,8 @@ entry_options = _options(
         default="sequential",
         show_default=True,
         help="Execution mode: sequential, sequential_group, background, parallel, or any mode a "
-        "plugin registers (see 'dotflow plugins').",
+        "plugin registers (see 'dotflow plugins'). parallel runs every task on its own at once, "
+        "so previous_context is empty there: use it for independent tasks.",
     ),
     click.option(
         "--dask-address",

@@ -46,8 +46,15 @@ def _seconds(duration: float | None) -> str:
 class Printer:
     """Writes progress lines to ``stream`` (stdout by default), one whole line at a time."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, tracebacks: bool = False, source: str = ""
+    ) -> None:
         self.stream = stream if stream is not None else sys.stdout
+        self.tracebacks = tracebacks
+        #: Where restored results come from (``.output (file storage)``), for ``--resume``.
+        self.source = source
+        self._running: set[int] = set()  # id() of tasks seen In progress, until they end
+        self._restored: set[int] = set()  # id() of tasks restored from a checkpoint
         encoding = getattr(self.stream, "encoding", None) or "ascii"
         try:
             "".join(s.symbol for s in TypeStatus).encode(encoding)
@@ -69,23 +76,78 @@ class Printer:
         tail = click.style(status.value, fg=color, bold=bold) if color else status.value
         return f"{head}task {task.task_id} {task.step_name}: {tail}"
 
+    def _restored_line(self, task: Task) -> str:
+        symbol = "↺ " if self.symbols else ""
+        where = f" from {self.source}" if self.source else ""
+        head = click.style(f"{symbol}", fg="blue") if symbol else ""
+        return (
+            f"{head}task {task.task_id} {task.step_name}: "
+            f"{click.style('Restored', fg='blue')}{where}: "
+            "completed in an earlier run, not run again"
+        )
+
+    def _retry_line(self, task: Task) -> str:
+        line = self._status(TypeStatus.RETRY, task)
+        total = getattr(task.step, "retry", None)
+        attempt = task.retry_count + 1
+        if task.errors:
+            attempt = task.errors[-1].attempt + 1
+        line += f", attempt {attempt}/{total}" if isinstance(total, int) else f", attempt {attempt}"
+        error = error_text(task)
+        return f"{line} after {error}" if error else line
+
     def task(self, task: Task) -> None:
-        """Print one status change of ``task``: ``✔ task 1 extract: Completed in 0.012s``."""
+        """Print one status change of ``task``: ``✔ task 1 extract: Completed in 0.012s``.
+
+        A task restored by ``--resume`` shows as ``Restored from <storage>``; a retry shows the
+        attempt about to start and why: ``Retry, attempt 2/3 after ValueError: ...``.
+        """
         status = task.status
+        key = id(task)
+        if status is TypeStatus.IN_PROGRESS:
+            self._running.add(key)
+        elif status is TypeStatus.COMPLETED and key not in self._running:
+            self._restored.add(key)
+            self.echo(self._restored_line(task))
+            return
+        if status in TERMINAL:
+            self._running.discard(key)
+        if status is TypeStatus.RETRY:
+            self.echo(self._retry_line(task))
+            return
         line = f"{self._status(status, task)}"
         if status in TERMINAL and task.duration is not None:
             line += f" in {_seconds(task.duration)}"
-        error = error_text(task) if status in (TypeStatus.FAILED, TypeStatus.RETRY) else None
+        error = error_text(task) if status is TypeStatus.FAILED else None
         if error:
             line += f" ({error})"
         self.echo(line)
+        if self.tracebacks and status is TypeStatus.FAILED and task.errors:
+            self._traceback(task)
+
+    def _traceback(self, task: Task) -> None:
+        """``--debug``: the traceback of the failed task's last attempt, on stderr."""
+        last = task.errors[-1]
+        if not last.traceback:
+            return
+        with self._lock:
+            click.echo(
+                f"Traceback of task {task.task_id} {task.step_name}, attempt {last.attempt}:",
+                file=sys.stderr,
+            )
+            click.echo(last.traceback.rstrip("\n"), file=sys.stderr)
 
     def summary(self, run: WorkflowRun, storage: str, log_file: Any = None) -> None:
         """Print the end of a run: counts per status, total time, where results went."""
+        restored = sum(1 for task in run.tasks if id(task) in self._restored)
+        self._restored.difference_update(id(task) for task in run.tasks)
         counts = Counter(task.status for task in run.tasks)
+        counts[TypeStatus.COMPLETED] -= restored
         per_status = ", ".join(
-            f"{counts[s]} {s.value.lower()}" for s in TypeStatus if counts.get(s)
+            f"{counts[s]} {s.value.lower()}" for s in TypeStatus if counts.get(s, 0) > 0
         )
+        if restored:
+            per_status = ", ".join(filter(None, [per_status, f"{restored} restored"]))
         total = len(run.tasks)
         status = run.status.value
         color = "green" if status == "Completed" else "red"

@@ -32,6 +32,13 @@ def _last_run_unfinished(path: Path) -> bool:
     return not runs or runs[-1].get("status") != "Completed"
 
 
+def _reason(error: BaseException) -> str:
+    """``"KeyboardInterrupt: interrupted (Ctrl-C or SIGINT)"``: why a run stopped, for the log."""
+    if isinstance(error, KeyboardInterrupt):
+        return f"{type(error).__name__}: interrupted (Ctrl-C or SIGINT)"
+    return f"{type(error).__name__}: {error}"
+
+
 class _FailuresOnly(Printer):
     """For ``--quiet`` and ``--json``: failed tasks only, on stderr."""
 
@@ -53,6 +60,7 @@ class Reporting:
         resume_after_failure: for schedules: ``resume=True`` resumes a run only when the run
             before it (in this process, or the last one in the execution log) did not complete;
             after a completed run the next one starts fresh instead of skipping every task.
+        tracebacks: with each failed task, print its last attempt's traceback (``--debug``).
     """
 
     def __init__(
@@ -61,11 +69,17 @@ class Reporting:
         quiet: bool = False,
         on_run: Callable[[WorkflowRun], None] | None = None,
         resume_after_failure: bool = False,
+        tracebacks: bool = False,
     ) -> None:
         self.workflow = composed.workflow
         self.on_run = on_run
         self.resume_after_failure = resume_after_failure
-        self.printer = _FailuresOnly(sys.stderr) if quiet else Printer()
+        source = describe_storage(composed.workflow.config.storage)
+        self.printer = (
+            _FailuresOnly(sys.stderr, tracebacks, source)
+            if quiet
+            else Printer(tracebacks=tracebacks, source=source)
+        )
         self.log_path = log_file(composed.log_root, self.workflow.workflow_id)
         self.writer = RunLogWriter(self.log_path)
         self._resume_next = resume_after_failure and _last_run_unfinished(self.log_path)
@@ -92,8 +106,15 @@ class Reporting:
             run.wait()
         except BaseException as error:
             last = workflow.last_run
+            if last is not None and isinstance(error, KeyboardInterrupt):
+                # Ctrl-C while a background run or group threads go on: stop it now, so the
+                # interrupted tasks and the run get their terminal status and reporters flush.
+                last.interrupt(error)
             if last is not None and last.done():
-                self._finished(last)
+                self._finished(last, error=_reason(error))
+                if isinstance(error, KeyboardInterrupt):
+                    log = None if self.writer.broken else self.log_path
+                    self.printer.summary(last, describe_storage(workflow.config.storage), log)
             else:  # stopped before any task ran: close the record all the same
                 self.writer.workflow(
                     workflow.workflow_id,
@@ -111,10 +132,10 @@ class Reporting:
             self.on_run(run)
         return run
 
-    def _finished(self, run: WorkflowRun) -> None:
+    def _finished(self, run: WorkflowRun, error: str | None = None) -> None:
         self._resume_next = run.status.value != "Completed"
         self.writer.workflow(
-            run.workflow_id, run.status.value, run.mode, len(run.tasks), run.duration
+            run.workflow_id, run.status.value, run.mode, len(run.tasks), run.duration, error
         )
         with self._lock:
             self.runs.append(run)

@@ -23,6 +23,9 @@ class Execution(ABC):
     detached: ClassVar[bool] = False
     #: The mode's name in results and logs (its entry-point name); the class name when empty.
     name: ClassVar[str] = ""
+    #: ``False`` when every task runs on its own, so a step's ``previous_context`` is empty
+    #: (``parallel``); ``start()`` then warns about steps that read it.
+    chains_context: ClassVar[bool] = True
 
     def __str__(self) -> str:
         return self.name or type(self).__name__

@@ -36,15 +36,17 @@ class Outcome:
     failed: bool = False
 
 
-def compute(task: Task, on_retry: Callable[[], None]) -> Outcome:
+def compute(task: Task, on_retry: Callable[[], None], outcome: Outcome | None = None) -> Outcome:
     """Run ``task``'s step with its retry policy and return the outcome.
 
     Args:
         task: the task; its ``previous_context`` and ``initial_context`` are injected.
         on_retry: called before every attempt after the first.
+        outcome: the outcome to fill (and return); pass one to read the failed attempts'
+            errors from ``on_retry``.
     """
     started = time.perf_counter()
-    outcome = Outcome()
+    outcome = Outcome() if outcome is None else outcome
     step = task.step
     try:
         if isinstance(step, Action):

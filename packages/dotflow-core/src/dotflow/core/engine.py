@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -18,6 +17,7 @@ import attrs
 from dotflow.core.attempts import Outcome, compute, task_error
 from dotflow.core.context import Context
 from dotflow.core.guard import call_adapter
+from dotflow.core.task import TaskError
 from dotflow.core.types.status import TypeStatus
 from dotflow.providers.notify_default import NotifyDefault
 from dotflow.providers.server_default import ServerDefault
@@ -36,6 +36,7 @@ _COMPLETED = TypeStatus.COMPLETED
 _FAILED = TypeStatus.FAILED
 _RETRY = TypeStatus.RETRY
 _IN_PROGRESS = TypeStatus.IN_PROGRESS
+_UNFINISHED = frozenset({_IN_PROGRESS, _RETRY})
 
 
 class Runtime:
@@ -52,6 +53,10 @@ class Runtime:
         self.keep_going = keep_going
         self.resume = resume
         self.stopped = threading.Event()
+        #: What stopped the run from outside its steps (Ctrl-C), once :meth:`interrupt` ran.
+        self.interrupted: BaseException | None = None
+        self._cut: set[int] = set()  # id() of the tasks interrupt() stopped
+        self._lock = threading.Lock()
         # The built-in notify adapter and a ServerDefault without a backend do nothing: calling
         # them for every status change of every task would only cost time, so they are left out
         # once, here. A ServerDefault with a backend is skipped over to the adapter it delegates to.
@@ -112,6 +117,10 @@ class Runtime:
 
     def finish(self, task: Task, outcome: Outcome) -> None:
         """Apply ``outcome``: store the result, set the final status, call the task callback."""
+        if self.interrupted is not None and id(task) in self._cut:
+            # interrupt() already recorded this task as Failed; a step that kept running in
+            # another thread must not turn it back into Completed after the fact.
+            return
         if outcome.errors:
             task.errors = (*task.errors, *outcome.errors)
         task.retry_count = outcome.retries
@@ -151,12 +160,47 @@ class Runtime:
         """Finish ``task`` as Failed with ``error`` (for errors outside the step itself)."""
         self.finish(task, Outcome(errors=[task_error(1, error)], failed=True))
 
+    def interrupt(self, tasks: list[Task], error: BaseException) -> list[Task]:
+        """Stop the run because of ``error`` (Ctrl-C, SIGTERM) raised outside the steps.
+
+        Every task of ``tasks`` still In progress (or waiting to retry) becomes Failed, with the
+        reason as its last error, and goes to notify, log and server; no task starts after this.
+
+        Returns:
+            The tasks that were stopped.
+        """
+        with self._lock:
+            if self.interrupted is not None:
+                return []
+            self.interrupted = error
+        self.stopped.set()
+        reason = str(error) or "the run was interrupted (Ctrl-C or SIGINT) before the task finished"
+        stopped = [task for task in tasks if task.status in _UNFINISHED]
+        self._cut.update(id(task) for task in stopped)
+        for task in stopped:
+            attempt = task.retry_count + 1
+            record = TaskError(attempt, type(error).__name__, reason, "")
+            task.errors = (*task.errors, record)
+            self.transition(task, _FAILED)
+        return stopped
+
     def run_task(self, task: Task, previous: Context) -> Context:
         """Run one task in this thread and return its context."""
         if self.restore(task):
             return task.current_context
         self.begin(task, previous)
-        self.finish(task, compute(task, partial(self.transition, task, _RETRY)))
+        earlier = task.errors
+        outcome = Outcome()
+
+        def retry() -> None:
+            # The Retry event carries the failed attempts so far (the reason for the retry);
+            # finish() records them for good.
+            task.errors = (*earlier, *outcome.errors)
+            self.transition(task, _RETRY)
+
+        compute(task, retry, outcome)
+        task.errors = earlier
+        self.finish(task, outcome)
         return task.current_context
 
     def run_chain(self, tasks: list[Task]) -> None:
@@ -166,6 +210,8 @@ class Runtime:
             if self.stopped.is_set():
                 return
             previous = self.run_task(task, previous)
+            if self.interrupted is not None:
+                return
 
 
 def _observers(config: Config) -> dict[TypeStatus, tuple[Callable[[Task], Any], ...]]:

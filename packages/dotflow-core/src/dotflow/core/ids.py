@@ -32,7 +32,9 @@ def validate_workflow_id(workflow_id: object) -> str:
         )
     if not workflow_id:
         raise InvalidWorkflowIdError(workflow_id, "it is empty")
-    if _SAFE.fullmatch(workflow_id) is None:
+    # ".." is refused anywhere, not only as a whole segment: "a..b" stays unambiguous in every
+    # storage (object keys, URL paths) and no id can be read as a parent reference.
+    if _SAFE.fullmatch(workflow_id) is None or ".." in workflow_id:
         if ".." in workflow_id or "/" in workflow_id or "\\" in workflow_id:
             reason = "it could escape the storage location"
         elif any(ord(c) < 32 or ord(c) == 127 for c in workflow_id):

@@ -10,6 +10,15 @@ from dotflow.core.exceptions import StepImportError
 __all__ = ["import_path"]
 
 
+def _did_you_mean(name: str, owner: Any) -> str:
+    """``"; did you mean 'main'?"`` when ``owner`` has a public name close to ``name``."""
+    from difflib import get_close_matches
+
+    public = [n for n in dir(owner) if not n.startswith("_")]
+    close = get_close_matches(name, public, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def import_path(path: str) -> Any:
     """Import the object a dotted path names.
 
@@ -42,12 +51,11 @@ def import_path(path: str) -> Any:
             last_error = f"no module named {module_name!r}"
             continue
         obj: Any = module
-        try:
-            for name in attribute.split("."):
+        for name in attribute.split("."):
+            try:
                 obj = getattr(obj, name)
-        except AttributeError:
-            raise StepImportError(
-                path, f"module {module_name!r} has no attribute {attribute!r}"
-            ) from None
+            except AttributeError:
+                reason = f"module {module_name!r} has no attribute {attribute!r}"
+                raise StepImportError(path, reason + _did_you_mean(name, obj)) from None
         return obj
     raise StepImportError(path, last_error + " (is the current directory or package on sys.path?)")

@@ -44,6 +44,38 @@ def execution_for(mode: str | Execution) -> Execution:
     return execution
 
 
+def _reads_previous_context(step: Any) -> bool:
+    from dotflow.core.action import Action, action_methods
+
+    if isinstance(step, Action):
+        return "previous_context" in step.injected
+    # A class step's later methods are chained to its earlier ones; only the first is fed the
+    # previous task's context.
+    methods = action_methods(step) if isinstance(step, type) else ()
+    return bool(methods) and "previous_context" in methods[0][1].injected
+
+
+def _warn_unchained(tasks: list[Task], mode: str) -> None:
+    """Warn once when a mode that runs every task alone meets steps that read the one before."""
+    firsts: dict[str, Task] = {}
+    for task in tasks:
+        firsts.setdefault(task.group_name, task)
+    readers = [
+        task
+        for task in tasks
+        if firsts[task.group_name] is not task and _reads_previous_context(task.step)
+    ]
+    if readers:
+        names = ", ".join(f"task {task.task_id} {task.step_name}" for task in readers)
+        logger.warning(
+            "mode %r runs every task on its own at the same time, so previous_context is empty "
+            "in %s, which declare it. To chain them, use mode 'sequential'; to run independent "
+            "chains side by side, give each chain its own group_name and use 'sequential'.",
+            mode,
+            names,
+        )
+
+
 class WorkflowRun:
     """One run of a workflow: finished when ``start()`` returns, except in background mode."""
 
@@ -56,6 +88,7 @@ class WorkflowRun:
         self.duration: float | None = None
         self.error: BaseException | None = None
         self._done = threading.Event()
+        self._interrupt: Callable[[BaseException], None] | None = None
 
     def done(self) -> bool:
         """Whether the run has finished."""
@@ -70,6 +103,17 @@ class WorkflowRun:
         if finished and self.error is not None:
             raise self.error
         return finished
+
+    def interrupt(self, error: BaseException) -> None:
+        """Stop this run now because of ``error`` (for example the ``KeyboardInterrupt`` of Ctrl-C).
+
+        Tasks still running are recorded as Failed with the reason, no further task starts, and
+        the run finishes at once (status Failed, ``on_failure``, notifier and server flushed).
+        A step already running in another thread or process is not waited for; its result is
+        ignored. Nothing happens if the run has finished.
+        """
+        if self._interrupt is not None and not self.done():
+            self._interrupt(error)
 
     def result(self) -> WorkflowResult:
         """This run as a model that serialises to JSON (``run.result().to_json()``)."""
@@ -146,6 +190,8 @@ class DotFlow:
         checkpoint.check_policy(on_input_change)
         execution, mode = execution_for(mode), str(mode)
         tasks = [task.fresh() for task in self.task.queue]
+        if not execution.chains_context:
+            _warn_unchained(tasks, mode)
         if self.workflow_id_given or self.last_run is not None:
             # Results may be stored under this id (by an earlier process, or an earlier run).
             resume = checkpoint.prepare(
@@ -169,15 +215,29 @@ class DotFlow:
             self.config.server.update_workflow, self.workflow_id, WorkflowStatus.IN_PROGRESS
         )
         started = time.perf_counter()
+        finishing = threading.Lock()
+
+        def finish_once(error: BaseException | None) -> None:
+            if error is not None:
+                runtime.interrupt(tasks, error)
+            with finishing:
+                if run.done():
+                    return
+                if error is not None:
+                    run.error = error
+                self._finish(run, started, on_success, on_failure)
+
+        run._interrupt = finish_once
 
         def body() -> None:
+            failure: BaseException | None = None
             try:
                 with frozen_heap():
                     execution.run(list(groups.values()), runtime)
             except BaseException as error:
-                run.error = error
+                failure = error
             finally:
-                self._finish(run, started, on_success, on_failure)
+                finish_once(failure)
 
         if execution.detached:
             threading.Thread(target=body, name=f"dotflow-{self.workflow_id}").start()

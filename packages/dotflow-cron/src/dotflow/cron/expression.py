@@ -3,8 +3,9 @@
 Accepted forms:
 
 - 5 fields, standard cron: ``minute hour day-of-month month day-of-week`` (``*/5 * * * *``);
-- 6 fields, seconds first: ``second minute hour day-of-month month day-of-week``
-  (``*/10 * * * * *``);
+- 6 fields, seconds last: ``minute hour day-of-month month day-of-week second``
+  (``* * * * * */10`` is every 10 seconds). This is what dotflow 1.x read (croniter's
+  6-field form), so an expression keeps its meaning across versions;
 - the nicknames ``@yearly`` (``@annually``), ``@monthly``, ``@weekly``, ``@daily``
   (``@midnight``) and ``@hourly``.
 
@@ -24,7 +25,7 @@ __all__ = ["EXPECTED_FORM", "parse_cron"]
 
 EXPECTED_FORM = (
     "5 fields 'minute hour day month day_of_week' (e.g. '*/5 * * * *'), 6 fields with "
-    "seconds first 'second minute hour day month day_of_week' (e.g. '*/10 * * * * *'), or "
+    "seconds last 'minute hour day month day_of_week second' (e.g. '* * * * * */10'), or "
     "one of @yearly, @monthly, @weekly, @daily, @hourly"
 )
 
@@ -110,7 +111,8 @@ def parse_cron(expression: str, timezone: tzinfo | str | None = None) -> Any:
             f"{EXPECTED_FORM}"
         )
         raise ValueError(msg)
-    second = fields.pop(0) if len(fields) == 6 else "0"
+    # Seconds are the 6th field, as croniter (and so dotflow 1.x) reads it.
+    second = fields.pop() if len(fields) == 6 else "0"
     minute, hour, day, month, day_of_week = fields
     try:
         days = _cron_days(day_of_week)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 import attrs
@@ -80,8 +80,9 @@ class SchedulerCron(Scheduler):
     have finished. A run that fails or raises is logged; the schedule goes on.
 
     Args:
-        cron: ``"*/5 * * * *"`` (standard 5 fields), ``"*/10 * * * * *"`` (6 fields, seconds
-            first) or ``@hourly``-style nicknames; see :mod:`dotflow.cron.expression`.
+        cron: ``"*/5 * * * *"`` (standard 5 fields), ``"* * * * * */10"`` (6 fields, seconds
+            last, as in dotflow 1.x) or ``@hourly``-style nicknames; see
+            :mod:`dotflow.cron.expression`. :meth:`next_fire_times` shows what it means.
         overlap: what a tick does while a run is active: ``"skip"`` it, ``"queue"`` it (at
             most one pending run, started when the current one ends), or start it in
             ``"parallel"`` (up to ``max_parallel`` runs at once, further ticks skipped).
@@ -128,6 +129,25 @@ class SchedulerCron(Scheduler):
         self._stopping = False
         self._workflow: Schedulable | None = None
         self._kwargs: dict[str, Any] = {}
+
+    def next_fire_times(self, count: int = 3, after: datetime | None = None) -> list[datetime]:
+        """The next ``count`` times the expression matches after ``after`` (default: now).
+
+        They are aware datetimes in the scheduler's time zone (local when none was given), so
+        what an expression means is visible before the first run.
+        """
+        now = after if after is not None else datetime.now(self.timezone)
+        if now.tzinfo is None:  # a naive time is read in the scheduler's zone (or local)
+            now = now.replace(tzinfo=self.timezone) if self.timezone else now.astimezone()
+        times: list[datetime] = []
+        previous: datetime | None = None
+        for _ in range(count):
+            fire = self.trigger.get_next_fire_time(previous, now)
+            if fire is None:
+                break
+            times.append(fire)
+            previous, now = fire, fire + timedelta(microseconds=1)
+        return times
 
     @property
     def stats(self) -> CronStats:

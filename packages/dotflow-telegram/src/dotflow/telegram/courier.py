@@ -82,6 +82,11 @@ class Courier:
         self.retries = retries
         self.max_pending = max_pending
         self._closed = False
+        #: Messages delivered, and messages given up or dropped, since creation.
+        self.delivered = 0
+        self.undelivered = 0
+        #: Why the last undelivered message was not delivered.
+        self.last_error: str | None = None
         self._reset()
         _couriers.add(self)
 
@@ -108,12 +113,14 @@ class Courier:
         with self._lock:
             if self._closed:
                 logger.warning("Telegram notification dropped: the notifier is closed")
+                self._count_failure("dropped: the notifier is closed")
                 return False
             if self._pending >= self.max_pending:
                 logger.warning(
                     "Telegram notification dropped: %s messages are already waiting for delivery",
                     self._pending,
                 )
+                self._count_failure(f"dropped: {self._pending} messages were already waiting")
                 return False
             if self._loop is None:
                 self._start()
@@ -196,11 +203,19 @@ class Courier:
                 text = await queue.get()
                 if text is _STOP:
                     break
+                failure: str | None = "the delivery was cancelled"
                 try:
-                    await self._deliver(bot, text)
+                    failure = await self._deliver(bot, text)
                 except Exception as error:  # never let the consumer die
-                    logger.error("Telegram notification not delivered: %s", _describe(error))
+                    failure = _describe(error)
+                    logger.error("Telegram notification not delivered: %s", failure)
                 finally:
+                    # Counted before flush() can return, so a caller reads the final figures.
+                    with self._lock:
+                        if failure is None:
+                            self.delivered += 1
+                        else:
+                            self._count_failure(failure)
                     self._done_one()
         finally:
             try:
@@ -209,6 +224,11 @@ class Courier:
                 logger.debug("closing the Telegram client failed: %s", _describe(error))
             loop.call_soon(loop.stop)
 
+    def _count_failure(self, reason: str) -> None:
+        """Count one undelivered message (the lock is held)."""
+        self.undelivered += 1
+        self.last_error = reason
+
     def _done_one(self) -> None:
         with self._idle:
             self._pending -= 1
@@ -216,7 +236,8 @@ class Courier:
                 self._pending = 0
                 self._idle.notify_all()
 
-    async def _deliver(self, bot: Any, text: str) -> None:
+    async def _deliver(self, bot: Any, text: str) -> str | None:
+        """Deliver ``text``; ``None`` when delivered, else why it was given up."""
         from telegram import LinkPreviewOptions
         from telegram.error import BadRequest, NetworkError, RetryAfter
 
@@ -233,25 +254,23 @@ class Courier:
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
                 logger.debug("Telegram notification delivered to chat %s", self.chat_id)
-                return
+                return None
             except RetryAfter as error:
                 delay = _retry_after_seconds(error)
                 reason = f"flood control (retry after {delay:g} s)"
             except BadRequest as error:  # a 400 will not get better by retrying
-                logger.error(
-                    "Telegram notification to chat %s rejected: %s", self.chat_id, _describe(error)
-                )
-                return
+                failure = f"rejected: {_describe(error)}"
+                logger.error("Telegram notification to chat %s %s", self.chat_id, failure)
+                return failure
             except NetworkError as error:  # timeouts, connection errors and 5xx
                 delay = min(BACKOFF * 2**attempt, BACKOFF_MAX)
                 reason = _describe(error)
             except Exception as error:  # 401, 403, 404 and the like
+                failure = _describe(error)
                 logger.error(
-                    "Telegram notification to chat %s not delivered: %s",
-                    self.chat_id,
-                    _describe(error),
+                    "Telegram notification to chat %s not delivered: %s", self.chat_id, failure
                 )
-                return
+                return failure
             attempt += 1
             if attempt > self.retries:
                 logger.error(
@@ -260,7 +279,7 @@ class Courier:
                     attempt,
                     reason,
                 )
-                return
+                return f"not delivered after {attempt} attempts: {reason}"
             logger.warning(
                 "Telegram notification to chat %s: %s; retrying in %.1f s (attempt %s of %s)",
                 self.chat_id,

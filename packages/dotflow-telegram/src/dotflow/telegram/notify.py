@@ -169,6 +169,21 @@ class NotifyTelegram(Notify):
         return self._courier.flush(self.flush_timeout if timeout is None else timeout)
 
     @property
+    def delivered(self) -> int:
+        """Messages Telegram accepted so far."""
+        return self._courier.delivered
+
+    @property
+    def undelivered(self) -> int:
+        """Messages given up (after their retries) or dropped so far; see :attr:`last_error`."""
+        return self._courier.undelivered
+
+    @property
+    def last_error(self) -> str | None:
+        """Why the last undelivered message was not delivered (the token is never in it)."""
+        return self._courier.last_error
+
+    @property
     def pending(self) -> int:
         """Messages queued and not yet delivered or given up."""
         return self._courier.pending

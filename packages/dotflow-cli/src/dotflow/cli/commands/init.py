@@ -36,9 +36,24 @@ def _templates() -> Traversable:
     return files("dotflow.cli") / "templates" / "project"
 
 
+def _requirement() -> str:
+    """What a new project depends on: the dotflow release this CLI belongs to, up to the next major.
+
+    A bare ``dotflow`` would let an installer pick the older, unrelated dotflow 1.x of the package
+    index, which breaks the project's own test.
+    """
+    from importlib.metadata import version
+
+    release = version("dotflow-cli")
+    major = int(release.split(".")[0])
+    return f"dotflow>={release},<{major + 1}"
+
+
 def render_project(name: str, package: str) -> dict[str, str]:
     """The files of a new project: relative path -> content."""
     from string import Template
+
+    requirement = _requirement()
 
     rendered: dict[str, str] = {}
 
@@ -51,7 +66,9 @@ def render_project(name: str, package: str) -> dict[str, str]:
                 stem = entry.name[: -len(_SUFFIX)]
                 path = prefix + _RENAMES.get(stem, stem)
                 text = entry.read_text(encoding="utf-8")
-                rendered[path] = Template(text).substitute(name=name, package=package)
+                rendered[path] = Template(text).substitute(
+                    name=name, package=package, requirement=requirement
+                )
 
     walk(_templates(), "")
     return rendered

@@ -31,12 +31,38 @@ def _scheduler(cron: str, overlap: str, max_runs: int | None, timezone: str | No
         raise BadInput(f"dotflow schedule needs the cron scheduler: {error}") from error
     settings: dict[str, Any] = {"cron": cron, "overlap": overlap, "max_runs": max_runs}
     if timezone is not None:
-        settings["timezone"] = timezone
+        settings["timezone"] = _zone(timezone)
     try:
         scheduler: Scheduler = cls(**settings)
     except (ValueError, TypeError) as error:
         raise BadInput(f"--cron: {error}") from error
     return scheduler
+
+
+def _zone(name: str) -> Any:
+    """The ``--timezone`` value as a tzinfo, or a ``--timezone`` error (not a ``--cron`` one)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError) as error:  # ZoneInfoNotFoundError is a KeyError
+        raise BadInput(
+            f"--timezone: unknown time zone {name!r}; use an IANA name such as 'UTC' or "
+            "'Europe/Berlin'"
+        ) from error
+
+
+def _announce(scheduler: Scheduler, workflow_id: str, stream: TextIO) -> None:
+    """Say when the first runs will happen, so the meaning of CRON is visible at once."""
+    next_fire_times = getattr(scheduler, "next_fire_times", None)
+    if next_fire_times is None:  # another scheduler plugin: nothing to show
+        return
+    times = next_fire_times(3)
+    shown = ", ".join(t.strftime("%Y-%m-%d %H:%M:%S %Z").strip() for t in times) or "never"
+    cron = getattr(scheduler, "cron", "")
+    click.echo(
+        f"Scheduled workflow {workflow_id} with cron {cron!r}; next runs: {shown}", file=stream
+    )
 
 
 def _print_result(run: WorkflowRun, stream: TextIO) -> None:
@@ -49,7 +75,8 @@ def _print_result(run: WorkflowRun, stream: TextIO) -> None:
     "--cron",
     required=True,
     metavar="EXPR",
-    help='A cron expression: minute hour day month weekday, e.g. "*/5 * * * *".',
+    help='A cron expression: minute hour day month weekday, e.g. "*/5 * * * *"; a 6th field '
+    'is seconds, e.g. "* * * * * */10". The next run times are printed at start.',
 )
 @click.option(
     "--overlap",
@@ -86,10 +113,17 @@ def schedule(
 
     \b
     dotflow schedule --step my_module.my_task --cron "*/5 * * * *"
+        every 5 minutes: 10:00:00, 10:05:00, 10:10:00 ...
     dotflow schedule --step my_module.my_task --cron "0 * * * *" --overlap queue
+        every hour on the hour: 10:00:00, 11:00:00, 12:00:00 ...
     dotflow schedule --step my_module.my_task --cron "0 */6 * * *" --storage file --resume
+        every 6 hours: 00:00:00, 06:00:00, 12:00:00, 18:00:00
+    dotflow schedule --step my_module.my_task --cron "* * * * * */10"
+        every 10 seconds: 10:00:00, 10:00:10, 10:00:20 ...
 
-    CRON has 5 fields (minute hour day month weekday), or 6 with seconds first. Stops on
+    CRON has 5 fields (minute hour day month weekday), or 6 with seconds as the 6th field
+    (as dotflow 1.x read it), or a nickname (@hourly, @daily ...). At start, the next three
+    run times are printed (on stderr with --json; not with --quiet). Stops on
     SIGINT or SIGTERM (a running workflow finishes first) or after --max-runs; exits 1 if a
     task failed in any run. With --resume, a run continues where the one before it stopped
     when that run failed; after a completed run the next one starts fresh. With --json, each
@@ -99,7 +133,8 @@ def schedule(
     from dotflow.cli.console import configure_logging
     from dotflow.cli.running import Reporting
 
-    configure_logging(verbose=verbose, debug=ctx.obj.get("debug", False) if ctx.obj else False)
+    debug = bool(ctx.obj.get("debug", False)) if ctx.obj else False
+    configure_logging(verbose=verbose, debug=debug)
     scheduler = _scheduler(cron, overlap, max_runs, timezone)
     options = run_options(ctx, params)
     composed = compose(options)
@@ -108,7 +143,10 @@ def schedule(
         quiet=quiet or as_json,
         on_run=functools.partial(_print_result, stream=sys.stdout) if as_json else None,
         resume_after_failure=options.resume,  # reads the execution log only when it matters
+        tracebacks=debug,
     )
+    if not quiet:
+        _announce(scheduler, reporting.workflow_id, sys.stderr if as_json else sys.stdout)
     # With --json, stdout holds the documents only: what steps print goes to stderr.
     printed = contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext()
     try:

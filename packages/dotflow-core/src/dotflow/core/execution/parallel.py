@@ -18,7 +18,7 @@ from dotflow.core.attempts import Outcome, compute
 from dotflow.core.context import Context
 from dotflow.core.exceptions import WorkerDiedError
 from dotflow.core.execution.transfer import dump_outcome
-from dotflow.core.task import Task
+from dotflow.core.task import Task, TaskError
 from dotflow.core.types.status import TypeStatus
 
 if TYPE_CHECKING:
@@ -32,9 +32,24 @@ _RETRY = b"retry"
 
 
 def _worker(task: Task, conn: Connection) -> None:
-    outcome = compute(task, lambda: conn.send_bytes(_RETRY))
-    conn.send_bytes(dump_outcome(outcome, "the worker process"))
-    conn.close()
+    outcome = Outcome()
+
+    def retry() -> None:
+        # "retry" and the failed attempt, so the parent's Retry event can say why.
+        conn.send_bytes(_RETRY + pickle.dumps(outcome.errors[-1] if outcome.errors else None))
+
+    try:
+        outcome = compute(task, retry, outcome)
+    except KeyboardInterrupt as error:
+        # Ctrl-C reaches every process of the terminal's group: end quietly (no traceback per
+        # worker) and tell the parent, which records the interruption once.
+        reason = "the worker was interrupted (Ctrl-C or SIGINT) before the task finished"
+        outcome = Outcome(errors=[TaskError(1, type(error).__name__, reason)], failed=True)
+    try:
+        conn.send_bytes(dump_outcome(outcome, "the worker process"))
+        conn.close()
+    except (OSError, KeyboardInterrupt):  # the parent is gone or stopping: nothing to tell
+        pass
 
 
 def _context() -> Any:
@@ -50,6 +65,7 @@ class Parallel(Execution):
     """Each task runs in its own process, all at the same time (at most ``max_workers`` at once)."""
 
     max_workers = 256
+    chains_context = False
 
     def run(self, groups: list[list[Task]], runtime: Runtime) -> None:
         from multiprocessing.connection import wait
@@ -59,6 +75,7 @@ class Parallel(Execution):
         context = _context()
         running: dict[Any, tuple[Task, Any]] = {}
         results: dict[Any, bytes] = {}
+        earlier: dict[Any, tuple[TaskError, ...]] = {}
         while pending or running:
             while pending and len(running) < self.max_workers:
                 task = pending.pop()
@@ -98,12 +115,22 @@ class Parallel(Execution):
                     del running[reader]
                     reader.close()
                     process.join()
+                    # The errors shown with Retry events come back, complete, in the outcome.
+                    task.errors = earlier.pop(reader, task.errors)
                     self._finish(runtime, task, process, results.pop(reader, None))
                     continue
-                if message == _RETRY:
-                    runtime.transition(task, TypeStatus.RETRY)
+                if message.startswith(_RETRY):  # an outcome is a pickle: it starts with 0x80
+                    earlier.setdefault(reader, task.errors)
+                    self._retry(runtime, task, message[len(_RETRY) :])
                 else:
                     results[reader] = message
+
+    @staticmethod
+    def _retry(runtime: Runtime, task: Task, error: bytes) -> None:
+        failed: TaskError | None = pickle.loads(error)
+        if failed is not None:  # shown with the Retry event; finish() records the outcome's
+            task.errors = (*task.errors, failed)
+        runtime.transition(task, TypeStatus.RETRY)
 
     @staticmethod
     def _finish(runtime: Runtime, task: Task, process: Any, result: bytes | None) -> None:
