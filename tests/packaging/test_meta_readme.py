@@ -28,7 +28,7 @@ def test_every_extra_and_distribution_is_listed() -> None:
     text = README.read_text()
     project = tomllib.loads((ROOT / "packages/dotflow/pyproject.toml").read_text())["project"]
     for extra, requirements in project["optional-dependencies"].items():
-        dist = requirements[0].split("==")[0]
+        dist = requirements[0].split("==")[0].split("[")[0]
         assert f"| `{extra}` | {dist} |" in text, extra
     for pyproject in ROOT.glob("packages/*/pyproject.toml"):
         name = tomllib.loads(pyproject.read_text())["project"]["name"]
