@@ -10,7 +10,7 @@ import attrs
 
 from dotflow.core.action import Action, is_class_step
 from dotflow.core.context import Context
-from dotflow.core.exceptions import NotAnActionError
+from dotflow.core.exceptions import NotAnActionError, NotCallableError
 from dotflow.core.guard import call_adapter
 from dotflow.core.imports import import_path
 from dotflow.core.types.status import TypeStatus
@@ -125,9 +125,7 @@ class TaskBuilder:
         if isinstance(callback, str):
             callback = import_path(callback)
         if callback is not None and not callable(callback):
-            kind = type(callback).__name__
-            msg = f"callback must be callable or a 'module.function' path, got {kind}"
-            raise TypeError(msg)
+            raise NotCallableError(callback)
         if not isinstance(group_name, str) or not group_name:
             msg = f"group_name must be a non-empty str, got {group_name!r}"
             raise ValueError(msg)
