@@ -7,14 +7,10 @@ module imports no adapter. Without dotflow-telegram installed, the lookup raises
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dotflow.providers._moved import adapter_class
 
-if TYPE_CHECKING:
-    from dotflow.telegram.notify import NotifyTelegram
-
-__all__ = ["NotifyTelegram"]
+# The name is defined by __getattr__ (through the registry), not in this file.
+__all__ = ["NotifyTelegram"]  # noqa: F822
 
 
 def __getattr__(name: str) -> type:

@@ -7,14 +7,10 @@ module imports no adapter. Without dotflow-server installed, the lookup raises
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dotflow.providers._moved import adapter_class
 
-if TYPE_CHECKING:
-    from dotflow.server.api import ServerAPI
-
-__all__ = ["ServerAPI"]
+# The name is defined by __getattr__ (through the registry), not in this file.
+__all__ = ["ServerAPI"]  # noqa: F822
 
 
 def __getattr__(name: str) -> type:

@@ -7,14 +7,10 @@ module imports no adapter. Without dotflow-gcp installed, the lookup raises
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dotflow.providers._moved import adapter_class
 
-if TYPE_CHECKING:
-    from dotflow.gcp.storage import StorageGCS
-
-__all__ = ["StorageGCS"]
+# The name is defined by __getattr__ (through the registry), not in this file.
+__all__ = ["StorageGCS"]  # noqa: F822
 
 
 def __getattr__(name: str) -> type:
