@@ -17,6 +17,7 @@ from dotflow.core.types.status import TypeStatus
 
 if TYPE_CHECKING:
     from dotflow.core.config import Config
+    from dotflow.core.result import WorkflowSchema
 
 __all__ = ["NO_CONTEXT", "Task", "TaskBuilder", "TaskError"]
 
@@ -157,9 +158,11 @@ class TaskBuilder:
             task.task_id = position
             task.initial_context = attrs.evolve(task.initial_context, task_id=position)
 
-    def schema(self) -> dict[str, Any]:
-        """A JSON-ready description of the workflow's tasks."""
-        return {
+    def schema(self) -> WorkflowSchema:
+        """A JSON-ready description of the workflow's tasks (a ``dict``, with ``model_dump()``)."""
+        from dotflow.core.result import WorkflowSchema
+
+        schema = {
             "workflow_id": self.workflow_id,
             "tasks": [
                 {
@@ -174,3 +177,4 @@ class TaskBuilder:
                 for task in self.queue
             ],
         }
+        return WorkflowSchema(schema)
