@@ -75,4 +75,3 @@ def test_the_thread_checks_fail_when_a_writer_thread_raises(check: str) -> None:
 
     with pytest.raises(OSError, match="disk full"):
         getattr(Broken(), check)()
-

@@ -114,7 +114,9 @@ def test_each_start_is_a_fresh_run() -> None:
     workflow.start()
     task = workflow.result_task()[0]
     assert len(task.errors) == 3  # not 6: the second run does not inherit the first's errors
-    assert workflow.task.queue[0].status is TypeStatus.NOT_STARTED
+    # The queue shows the latest run (dotflow 1.0.1 users read it there), not an accumulation.
+    assert workflow.task.queue == workflow.result_task()
+    assert workflow.task.queue[0].status is TypeStatus.FAILED
 
 
 def test_result_json_round_trip_and_size_cap() -> None:

@@ -57,17 +57,19 @@ def load_step(path: str) -> Any:
 def load_factory(path: str) -> DotFlow:
     """Call the factory at ``path`` and return the :class:`~dotflow.DotFlow` it builds."""
     from dotflow import DotFlow
+    from dotflow.core.exceptions import InvalidWorkflowFactoryError
 
     factory = load_object(path, "--workflow")
     if isinstance(factory, DotFlow):
-        raise BadInput(
-            f"--workflow {path}: is a DotFlow instance, not a factory; wrap it in a function "
-            "that builds and returns the DotFlow (def main() -> DotFlow: ...)"
+        raise InvalidWorkflowFactoryError(
+            path,
+            "is a DotFlow instance, not a factory; wrap it in a function that builds and "
+            "returns the DotFlow (def main() -> DotFlow: ...)",
         )
     if not callable(factory):
-        raise BadInput(
-            f"--workflow {path}: is a {type(factory).__name__}, not callable; name a function "
-            "that returns a DotFlow"
+        raise InvalidWorkflowFactoryError(
+            path,
+            f"is a {type(factory).__name__}, not callable; name a function that returns a DotFlow",
         )
     try:
         workflow = factory()
@@ -76,8 +78,9 @@ def load_factory(path: str) -> DotFlow:
             f"--workflow {path}: the factory raised {type(error).__name__}: {error}"
         ) from error
     if not isinstance(workflow, DotFlow):
-        raise BadInput(
-            f"--workflow {path}: the factory returned {type(workflow).__name__}, not a DotFlow; "
-            "return the workflow instead of starting it (return workflow)"
+        raise InvalidWorkflowFactoryError(
+            path,
+            f"the factory returned {type(workflow).__name__}, not a DotFlow; return the "
+            "workflow instead of starting it (return workflow)",
         )
     return workflow

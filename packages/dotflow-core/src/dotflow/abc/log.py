@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dotflow.core.task import Task
 
-__all__ = ["Log"]
+__all__ = ["LEVELS", "Log"]
+
+#: Level names and their ``logging`` numbers (dotflow 1.0.1's table; ``LogDefault(level=...)``
+#: takes these names, or any other level ``logging`` knows).
+LEVELS = {
+    "DEBUG": logging.DEBUG,
+    "INFO": logging.INFO,
+    "WARNING": logging.WARNING,
+    "ERROR": logging.ERROR,
+}
 
 
 class Log(ABC):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from dotflow.core.task import Task
@@ -11,8 +11,24 @@ if TYPE_CHECKING:
 __all__ = ["Notify"]
 
 
+def _send_through_hook(self: Any, task: Task) -> None:
+    self.hook_status_task(task=task)
+
+
 class Notify(ABC):
-    """Sends a notification for a task. Must never fail the task: report, don't raise."""
+    """Sends a notification for a task. Must never fail the task: report, don't raise.
+
+    A subclass written for dotflow 1.0.1, which implements ``hook_status_task(task)`` instead of
+    ``send``, works unchanged: its ``send`` calls that hook.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Runs before ABCMeta collects the abstract methods, so the adapted class is concrete.
+        if callable(getattr(cls, "hook_status_task", None)) and getattr(
+            cls.send, "__isabstractmethod__", False
+        ):
+            cls.send = _send_through_hook  # type: ignore[method-assign]
 
     @abstractmethod
     def send(self, task: Task) -> None:

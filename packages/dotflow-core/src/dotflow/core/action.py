@@ -51,6 +51,13 @@ class Action:
     )
     __qualname__: str  # set from the function by functools.update_wrapper
 
+    def __new__(cls, func: Callable[..., Any] | None = None, /, **settings: Any) -> Any:
+        # dotflow 1.0.1 spelled the decorator `Action`: `@Action(retry=3)` gives the decorator
+        # `action(retry=3)` returns, so `__init__` only ever sees a function.
+        if func is None:
+            return action(**settings)
+        return super().__new__(cls)
+
     def __init__(
         self,
         func: Callable[..., Any],

@@ -10,8 +10,10 @@ __all__ = [
     "ExecutionModeNotFoundError",
     "InputChangedError",
     "InvalidOnInputChangeError",
+    "InvalidWorkflowFactoryError",
     "InvalidWorkflowIdError",
     "NotAnActionError",
+    "NotCallableError",
     "NotJSONSerializableError",
     "NotPicklableError",
     "PickledResultError",
@@ -46,6 +48,24 @@ class NotAnActionError(DotflowError, TypeError):
             f"step {name!r} is not an @action: decorate it with "
             "`from dotflow import action` / `@action`, or give a class with @action methods"
         )
+
+
+class NotCallableError(DotflowError, TypeError):
+    """A callback that is neither callable nor a ``"module.function"`` path."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        super().__init__(
+            f"callback must be callable or a 'module.function' path, got {type(value).__name__}"
+        )
+
+
+class InvalidWorkflowFactoryError(DotflowError, TypeError):
+    """A ``--workflow`` factory that is not callable or does not return a ``DotFlow``."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        super().__init__(f"--workflow {path}: {reason}")
 
 
 class StepImportError(DotflowError, ImportError):

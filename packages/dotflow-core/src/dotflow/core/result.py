@@ -21,7 +21,21 @@ if TYPE_CHECKING:
     from dotflow.core.context import Context
     from dotflow.core.task import Task
 
-__all__ = ["TaskResult", "WorkflowResult", "converter", "make_task_result", "task_result"]
+__all__ = [
+    "TaskResult",
+    "WorkflowResult",
+    "WorkflowSchema",
+    "converter",
+    "make_task_result",
+    "task_result",
+]
+
+
+def _check_mode(mode: str) -> None:
+    # Pydantic's modes: "python" and "json" both get JSON-ready values here.
+    if mode not in ("python", "json"):
+        msg = f"model_dump(mode={mode!r}): use 'python' or 'json'"
+        raise ValueError(msg)
 
 
 @attrs.define
@@ -64,10 +78,35 @@ class WorkflowResult:
         """The result as a JSON document (``kwargs`` go to :func:`json.dumps`)."""
         return json.dumps(self.to_dict(max_size), ensure_ascii=False, **kwargs)
 
+    def model_dump(self, *, mode: str = "python") -> dict[str, Any]:
+        """:meth:`to_dict`, by the name of dotflow 1.0.1's (Pydantic) result."""
+        _check_mode(mode)
+        return self.to_dict()
+
+    def model_dump_json(self, *, indent: int | None = None) -> str:
+        """:meth:`to_json`, by the name of dotflow 1.0.1's (Pydantic) result."""
+        return self.to_json(indent=indent)
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> WorkflowResult:
         """Rebuild a result from :meth:`to_dict` output."""
         return converter().structure(data, cls)
+
+
+class WorkflowSchema(dict[str, Any]):
+    """``workflow.task.schema()``: a JSON-ready dict of the workflow and its tasks.
+
+    ``model_dump()`` / ``model_dump_json()`` work as on dotflow 1.0.1's Pydantic model.
+    """
+
+    def model_dump(self, *, mode: str = "python") -> dict[str, Any]:
+        """A plain ``dict`` copy."""
+        _check_mode(mode)
+        return dict(self)
+
+    def model_dump_json(self, *, indent: int | None = None) -> str:
+        """The schema as a JSON document."""
+        return json.dumps(self, ensure_ascii=False, indent=indent)
 
 
 @functools.cache

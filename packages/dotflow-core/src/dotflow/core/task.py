@@ -10,13 +10,14 @@ import attrs
 
 from dotflow.core.action import Action, is_class_step
 from dotflow.core.context import Context
-from dotflow.core.exceptions import NotAnActionError
+from dotflow.core.exceptions import NotAnActionError, NotCallableError
 from dotflow.core.guard import call_adapter
 from dotflow.core.imports import import_path
 from dotflow.core.types.status import TypeStatus
 
 if TYPE_CHECKING:
     from dotflow.core.config import Config
+    from dotflow.core.result import WorkflowSchema
 
 __all__ = ["NO_CONTEXT", "Task", "TaskBuilder", "TaskError"]
 
@@ -125,9 +126,7 @@ class TaskBuilder:
         if isinstance(callback, str):
             callback = import_path(callback)
         if callback is not None and not callable(callback):
-            kind = type(callback).__name__
-            msg = f"callback must be callable or a 'module.function' path, got {kind}"
-            raise TypeError(msg)
+            raise NotCallableError(callback)
         if not isinstance(group_name, str) or not group_name:
             msg = f"group_name must be a non-empty str, got {group_name!r}"
             raise ValueError(msg)
@@ -159,9 +158,11 @@ class TaskBuilder:
             task.task_id = position
             task.initial_context = attrs.evolve(task.initial_context, task_id=position)
 
-    def schema(self) -> dict[str, Any]:
-        """A JSON-ready description of the workflow's tasks."""
-        return {
+    def schema(self) -> WorkflowSchema:
+        """A JSON-ready description of the workflow's tasks (a ``dict``, with ``model_dump()``)."""
+        from dotflow.core.result import WorkflowSchema
+
+        schema = {
             "workflow_id": self.workflow_id,
             "tasks": [
                 {
@@ -176,3 +177,4 @@ class TaskBuilder:
                 for task in self.queue
             ],
         }
+        return WorkflowSchema(schema)

@@ -24,9 +24,10 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from dotflow.core.context import Context
+    from dotflow.core.manager import Manager
     from dotflow.core.result import WorkflowResult
 
-__all__ = ["DotFlow", "WorkflowRun", "execution_for"]
+__all__ = ["DotFlow", "Manager", "WorkflowRun", "execution_for"]
 
 logger = logging.getLogger("dotflow")
 
@@ -140,15 +141,30 @@ class DotFlow:
         workflow_id: a fixed id (any safe non-empty string or a UUID) so that a later run can
             resume from the checkpoints of this one; generated when omitted. A given id is taken to
             exist on the server already, so only a generated one is registered there.
+        name: a label for people (``workflow.name``); the machine's host name when omitted, as
+            in dotflow 1.0.1.
     """
 
-    def __init__(self, config: Config | None = None, workflow_id: str | UUID | None = None) -> None:
+    def __init__(
+        self,
+        config: Config | None = None,
+        workflow_id: str | UUID | None = None,
+        name: str | None = None,
+    ) -> None:
         if config is None:
             config = Config()
         elif not isinstance(config, Config):
             msg = f"DotFlow(config=...) expects a dotflow.Config, got {type(config).__name__}"
             raise TypeError(msg)
         self.config = config
+        if name is None:
+            import platform
+
+            name = platform.node()
+        elif not isinstance(name, str):
+            msg = f"DotFlow(name=...) expects a str, got {type(name).__name__}"
+            raise TypeError(msg)
+        self.name = name
         if workflow_id is None:
             self.workflow_id = new_workflow_id()
             self.workflow_id_given = False
@@ -192,6 +208,8 @@ class DotFlow:
         tasks = [task.fresh() for task in self.task.queue]
         if not execution.chains_context:
             _warn_unchained(tasks, mode)
+        # The queue shows the latest run, as result_task() does (dotflow 1.0.1 users read it).
+        self.task.queue[:] = tasks
         if self.workflow_id_given or self.last_run is not None:
             # Results may be stored under this id (by an earlier process, or an earlier run).
             resume = checkpoint.prepare(
@@ -298,6 +316,13 @@ class DotFlow:
             ended = metrics.workflow_failed if failed else metrics.workflow_completed
             call_adapter(ended, workflow_id, duration)
 
+    def __call__(self, **kwargs: Any) -> WorkflowRun:
+        """``workflow(**kwargs)`` is ``workflow.start(**kwargs)``.
+
+        A scheduler written for dotflow 1.0.1 received a callable that runs the workflow once.
+        """
+        return self.start(**kwargs)
+
     def schedule(self, **kwargs: Any) -> None:
         """Run the workflow on the configured scheduler (``Config(scheduler=...)``).
 
@@ -328,3 +353,13 @@ class DotFlow:
             status=WorkflowStatus.NOT_STARTED.value,
             tasks=[make_task_result(task) for task in self.task.queue],
         )
+
+
+def __getattr__(name: str) -> Any:
+    # dotflow 1.0.1's `from dotflow.core.workflow import Manager` (seed 004), loaded on first use.
+    if name == "Manager":
+        from dotflow.core.manager import Manager
+
+        return Manager
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

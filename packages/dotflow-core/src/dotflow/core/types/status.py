@@ -30,6 +30,8 @@ class WorkflowStatus(StrEnum):
     IN_PROGRESS = "In progress"
     COMPLETED = "Completed"
     FAILED = "Failed"
+    #: dotflow 1.0.1's name of NOT_STARTED (an alias: the value is "Not started", not "New").
+    NEW = "Not started"
 
 
 _SYMBOLS = {
