@@ -227,3 +227,54 @@ def test_defaults_are_registered_like_any_adapter() -> None:
     assert registry.install_hint("tracer", "otel") == (
         ": otel is provided by dotflow-otel (pip install dotflow-otel)"
     )
+
+
+def test_a_tracer_and_metrics_written_for_dotflow_101_are_called() -> None:
+    # As dotflow 1.0.1's docs showed custom adapters: keyword-only workflow hooks, no
+    # retry_task / task_started.
+    calls: list[tuple] = []
+
+    class MyTracer(Tracer):
+        def start_workflow(self, workflow_id, **kwargs):
+            calls.append(("start_workflow", kwargs["mode"], kwargs["tasks_count"]))
+
+        def end_workflow(self, workflow_id, **kwargs):
+            calls.append(("end_workflow", kwargs["failed"]))
+
+        def start_task(self, task):
+            calls.append(("start_task", task.task_id))
+
+        def end_task(self, task):
+            calls.append(("end_task", task.task_id))
+
+    class MyMetrics(Metrics):
+        def workflow_started(self, workflow_id, **kwargs):
+            calls.append(("workflow_started", kwargs["mode"]))
+
+        def workflow_completed(self, workflow_id, duration):
+            calls.append(("workflow_completed",))
+
+        def workflow_failed(self, workflow_id, duration):
+            calls.append(("workflow_failed",))
+
+        def task_completed(self, task):
+            calls.append(("task_completed", task.task_id))
+
+        def task_failed(self, task):
+            calls.append(("task_failed", task.task_id))
+
+        def task_retried(self, task):
+            calls.append(("task_retried", task.task_id))
+
+    workflow = DotFlow(config=Config(tracer=MyTracer(), metrics=MyMetrics()))
+    workflow.task.add(step=one)
+    assert workflow.start().status is WorkflowStatus.COMPLETED
+    assert calls == [
+        ("start_workflow", "sequential", 1),
+        ("workflow_started", "sequential"),
+        ("start_task", 1),
+        ("end_task", 1),
+        ("task_completed", 1),
+        ("end_workflow", False),
+        ("workflow_completed",),
+    ]
