@@ -11,7 +11,11 @@ from dotflow.core.codec import check_key, decode_context, encode_context
 from dotflow.core.exceptions import NotJSONSerializableError
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
     lambda children: (
         st.lists(children, max_size=5) | st.dictionaries(st.text(), children, max_size=5)
     ),

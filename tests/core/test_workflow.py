@@ -222,3 +222,17 @@ def test_a_returned_context_is_completed_on_a_copy_never_in_place() -> None:
     fresh = DotFlow()
     fresh.task.add(step=echo)
     assert fresh.result_context()[0].task_id is None
+
+
+def test_the_result_of_a_self_referencing_value_says_why_it_has_no_json_form() -> None:
+    @action
+    def loop() -> list:
+        value: list = [1]
+        value.append(value)
+        return value
+
+    workflow = DotFlow()  # in memory: the value itself is kept
+    workflow.task.add(step=loop)
+    workflow.start()
+    shown = json.loads(workflow.result().to_json())["tasks"][0]["current_context"]
+    assert shown["unserializable"] is True and "self-referencing" in shown["reason"]

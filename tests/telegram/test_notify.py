@@ -202,3 +202,30 @@ def test_escaped_user_data_is_accepted_by_the_bot_api(
     (text,) = bot_api.texts()
     assert plain_text(text).endswith(f"Result:\n{nasty}")
     assert not [c for c in bot_api.calls if c.status != 200]
+
+
+# -- values that have no plain text form (issue 13, items 1 and 3) ----------------------------
+
+
+def test_a_failure_about_an_undecodable_file_name_is_still_delivered(
+    bot_api: FakeBotApi, make_notify: Callable[..., NotifyTelegram]
+) -> None:
+    @action
+    def read_listing() -> None:
+        # os.listdir gives this for a file name that is not UTF-8.
+        raise FileNotFoundError(2, "No such file", "caf\udce9.txt")
+
+    notify = make_notify(notification_type=TypeStatus.FAILED)
+    workflow = DotFlow(config=Config(notify=notify))
+    workflow.task.add(step=read_listing)
+    workflow.start()
+
+    (call,) = bot_api.sent()
+    assert "caf\\udce9.txt" in plain_text(call.params["text"])
+
+
+def test_a_self_referencing_result_is_shown() -> None:
+    value: list[Any] = [1]
+    value.append(value)
+    task = _task(TypeStatus.COMPLETED, current_context=Context(value))
+    assert "[1, [...]]" in build_message(task, show_result=True)

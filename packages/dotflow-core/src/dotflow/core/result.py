@@ -21,7 +21,14 @@ if TYPE_CHECKING:
     from dotflow.core.context import Context
     from dotflow.core.task import Task
 
-__all__ = ["TaskResult", "WorkflowResult", "converter", "make_task_result", "task_result"]
+__all__ = [
+    "TaskResult",
+    "WorkflowResult",
+    "converter",
+    "make_task_result",
+    "task_result",
+    "unencodable_marker",
+]
 
 
 @attrs.define
@@ -86,10 +93,21 @@ def _jsonable(value: Any) -> Any:
     try:
         json.dumps(value)
     except (TypeError, ValueError):
-        return json.loads(
-            json.dumps(value, default=lambda o: {"type": type(o).__name__, "repr": repr(o)})
-        )
+        try:
+            return json.loads(
+                json.dumps(value, default=lambda o: {"type": type(o).__name__, "repr": repr(o)})
+            )
+        except ValueError as error:  # a cycle, an int too long for text: no JSON form at all
+            return unencodable_marker(error)
     return value
+
+
+def unencodable_marker(error: BaseException) -> dict[str, Any]:
+    """What a context that has no JSON form is replaced by, saying why."""
+    reason = str(error)
+    if "Circular reference" in reason:
+        reason = "the value contains itself (it is self-referencing)"
+    return {"unserializable": True, "reason": f"{type(error).__name__}: {reason}"[:500]}
 
 
 def _context_value(context: Context | None) -> Any:
