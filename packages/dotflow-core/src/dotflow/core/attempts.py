@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from dotflow.core.action import Action, action_methods, is_class_step
+from dotflow.core.action import MAX_WAIT, Action, action_methods, is_class_step
 from dotflow.core.context import Context
 from dotflow.core.exceptions import TaskTimeoutError
 from dotflow.core.task import TaskError
@@ -104,7 +104,7 @@ def _attempts(
         if attempt < step.retry and delay > 0:
             time.sleep(delay)
             if step.backoff:
-                delay *= 2
+                delay = min(delay * 2, MAX_WAIT)
     raise _Failed
 
 
