@@ -53,6 +53,8 @@ class SenderStats:
         failed: events given up on (rejected with a 4xx, or still failing after every attempt).
         dropped: events discarded because the queue was full.
         pending: events queued or being sent right now.
+        unencodable: events whose values had no JSON form (a cycle, a lone surrogate, NaN...):
+            they were sent with their contexts replaced by a marker saying why.
     """
 
     enqueued: int
@@ -60,6 +62,7 @@ class SenderStats:
     failed: int
     dropped: int
     pending: int
+    unencodable: int = 0
 
 
 class Sender:
@@ -98,7 +101,7 @@ class Sender:
         # After an event exhausted its attempts the backend is taken as unreachable: later events
         # get one attempt each until one gets through, so a dead backend cannot hold the queue.
         self._unreachable = False
-        self._enqueued = self._sent = self._failed = self._dropped = 0
+        self._enqueued = self._sent = self._failed = self._dropped = self._unencodable = 0
         self._abandoned_at = -1
 
     # -- the reporting side (the workflow's threads) ------------------------------------------
@@ -188,7 +191,19 @@ class Sender:
         """The counters right now."""
         with self._cond:
             pending = len(self._queue) + (self._inflight is not None)
-            return SenderStats(self._enqueued, self._sent, self._failed, self._dropped, pending)
+            return SenderStats(
+                self._enqueued,
+                self._sent,
+                self._failed,
+                self._dropped,
+                pending,
+                self._unencodable,
+            )
+
+    def count_unencodable(self) -> None:
+        """Count an event sent with its values replaced by a marker (they had no JSON form)."""
+        with self._cond:
+            self._unencodable += 1
 
     def after_fork_in_child(self) -> None:
         """Start over empty: the parent still owns (and sends) the events queued before the fork."""

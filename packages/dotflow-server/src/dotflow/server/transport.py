@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import requests
 
+from dotflow.server.sequence import HEADER as SEQUENCE_HEADER
+
 if TYPE_CHECKING:
     from dotflow.server.events import Event
 
@@ -45,7 +47,8 @@ class Secret:
         if not self._value:
             return text
         if len(self._value) >= _MIN_ANYWHERE:
-            return text.replace(self._value, "***")
+            # Also the escaped form an error message may quote (repr shows "\n" as two chars).
+            return text.replace(self._value, "***").replace(repr(self._value)[1:-1], "***")
         return re.sub(rf"(?<![\w-]){re.escape(self._value)}(?![\w-])", "***", text)
 
     def __repr__(self) -> str:
@@ -124,6 +127,8 @@ class HttpTransport:
             "Content-Type": "application/json",
             "Accept": "application/json",
         }
+        if event.sequence:
+            headers[SEQUENCE_HEADER] = str(event.sequence)
         try:
             # No redirects: the token header would follow them to wherever they point.
             response = self._session.request(
