@@ -34,6 +34,9 @@ class Outcome:
     retries: int = 0
     duration: float = 0.0
     failed: bool = False
+    #: A ``SystemExit`` or ``KeyboardInterrupt`` raised by the step: the task failed with it, and
+    #: the caller re-raises it once the task is finished (see :meth:`Runtime.run_task`).
+    interrupt: BaseException | None = None
 
 
 def compute(task: Task, on_retry: Callable[[], None]) -> Outcome:
@@ -56,6 +59,13 @@ def compute(task: Task, on_retry: Callable[[], None]) -> Outcome:
         outcome.value = value
     except _Failed:
         outcome.failed = True
+    except _Interrupted as stop:
+        outcome.failed = True
+        outcome.interrupt = stop.interrupt
+    except (SystemExit, KeyboardInterrupt) as interrupt:  # in a class step's constructor
+        outcome.errors.append(task_error(1, interrupt))
+        outcome.failed = True
+        outcome.interrupt = interrupt
     except Exception as error:  # a class step's constructor failed
         outcome.errors.append(task_error(1, error))
         outcome.failed = True
@@ -65,6 +75,14 @@ def compute(task: Task, on_retry: Callable[[], None]) -> Outcome:
 
 class _Failed(Exception):
     """Every attempt of one action failed; the errors are already in the outcome."""
+
+
+class _Interrupted(Exception):
+    """The step raised ``SystemExit``/``KeyboardInterrupt``: no more attempts; it is recorded."""
+
+    def __init__(self, interrupt: BaseException) -> None:
+        super().__init__()
+        self.interrupt = interrupt
 
 
 def _run_methods(instance: Any, task: Task, outcome: Outcome, on_retry: Callable[[], None]) -> Any:
@@ -101,6 +119,10 @@ def _attempts(
             return _call(step, args, kwargs)
         except Exception as error:
             outcome.errors.append(task_error(attempt, error))
+        except (SystemExit, KeyboardInterrupt) as interrupt:
+            # Not retried: the step (or the user) asked to stop. The task still ends Failed.
+            outcome.errors.append(task_error(attempt, interrupt))
+            raise _Interrupted(interrupt) from None
         if attempt < step.retry and delay > 0:
             time.sleep(delay)
             if step.backoff:
@@ -110,10 +132,15 @@ def _attempts(
 
 def task_error(attempt: int, error: BaseException) -> TaskError:
     """The record of a failed attempt."""
+    message = str(error)
+    if isinstance(error, SystemExit):
+        message = f"the step called sys.exit({error.code!r}); the run stops"
+    elif isinstance(error, KeyboardInterrupt):
+        message = "interrupted (KeyboardInterrupt); the run stops"
     return TaskError(
         attempt=attempt,
         exception=type(error).__name__,
-        message=str(error),
+        message=message,
         traceback="".join(traceback.format_exception(error)),
     )
 

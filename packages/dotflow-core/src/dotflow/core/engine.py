@@ -137,7 +137,12 @@ class Runtime:
         if self.restore(task):
             return task.current_context
         self.begin(task, previous)
-        self.finish(task, compute(task, partial(self.transition, task, _RETRY)))
+        outcome = compute(task, partial(self.transition, task, _RETRY))
+        self.finish(task, outcome)
+        if outcome.interrupt is not None:
+            # The task is Failed and reported; now the exit goes on to the caller of start().
+            self.stopped.set()
+            raise outcome.interrupt
         return task.current_context
 
     def run_chain(self, tasks: list[Task]) -> None:
