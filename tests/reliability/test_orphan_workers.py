@@ -7,6 +7,7 @@ twice at once) or hanging forever on a full pipe with a large result.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -77,9 +78,7 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
         assert not left, f"workers {left} outlived their parent"
     finally:
         for path in tmp_path.glob("*.pid"):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(int(path.stem), signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         if parent.poll() is None:
             parent.kill()
