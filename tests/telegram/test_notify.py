@@ -93,8 +93,24 @@ def test_repr_and_pickle_keep_the_token_out_of_sight() -> None:
         "NotifyTelegram(chat_id='@alerts', notification_type=['FAILED'], "
         "base_url='http://127.0.0.1:8081')"
     )
-    copy = pickle.loads(pickle.dumps(notify))
+    data = pickle.dumps(notify)
+    assert TEST_TOKEN.encode() not in data  # the token is never pickled
+    for part in TEST_TOKEN.split(":"):
+        assert part.encode() not in data
+    copy = pickle.loads(data)
     assert repr(copy) == repr(notify) and copy is not notify
+
+
+def test_an_unpickled_copy_sends_nothing_and_says_why(
+    bot_api: FakeBotApi, make_notify: Callable[..., NotifyTelegram], caplog
+) -> None:
+    copy = pickle.loads(pickle.dumps(make_notify()))
+    workflow = DotFlow(config=Config(notify=copy))
+    workflow.task.add(step=extract)
+    workflow.start()
+    assert bot_api.sent() == []
+    assert caplog.text.count("unpickled copy, which has no token") == 1
+    assert copy.flush() is True and copy.pending == 0
 
 
 # -- filtering in a workflow ------------------------------------------------------------------
