@@ -22,6 +22,10 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs PO
 FLOW = """
 import os, sys, time
 from dotflow import DotFlow, action
+from dotflow.core.execution import parallel
+
+if sys.argv[2] == "watchdog":  # the path of platforms without PR_SET_PDEATHSIG
+    parallel._set_parent_death_signal = lambda: False
 
 @action
 def work(initial_context):
@@ -53,11 +57,12 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has exited; nobody reaps it since its parent is gone
 
 
-def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["kernel", "watchdog"])
+def test_workers_exit_when_the_parent_is_killed(tmp_path: Path, how: str) -> None:
     script = tmp_path / "flow.py"
     script.write_text(FLOW)
     parent = subprocess.Popen(
-        [sys.executable, str(script), str(tmp_path)],
+        [sys.executable, str(script), str(tmp_path), how],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
