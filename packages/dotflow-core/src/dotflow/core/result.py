@@ -89,15 +89,24 @@ def converter() -> cattrs.Converter:
 
 
 def _jsonable(value: Any) -> Any:
-    """``value`` if it is JSON data, else a JSON-ready stand-in that says what it was."""
+    """``value`` if it is standard JSON data, else a JSON-ready stand-in that says what it was.
+
+    Standard: no ``NaN``/``Infinity`` tokens and UTF-8 encodable, so ``to_json()`` (and the
+    CLI's ``--json``) is always a document any JSON parser reads.
+    """
     try:
-        json.dumps(value)
+        json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8")
     except (TypeError, ValueError):
         try:
-            return json.loads(
-                json.dumps(value, default=lambda o: {"type": type(o).__name__, "repr": repr(o)})
+            shown = json.dumps(
+                value,
+                allow_nan=False,
+                ensure_ascii=False,
+                default=lambda o: {"type": type(o).__name__, "repr": repr(o)},
             )
-        except ValueError as error:  # a cycle, an int too long for text: no JSON form at all
+            shown.encode("utf-8")
+            return json.loads(shown)
+        except ValueError as error:  # a cycle, NaN, a lone surrogate, an int too long for text
             return unencodable_marker(error)
     return value
 
