@@ -296,6 +296,9 @@ class ServerAPI(Server):
             self.flush()
 
     def _after_fork_in_child(self) -> None:
+        # Another thread may have held these locks at the fork: the child gets fresh ones.
+        self._ordering = threading.Lock()
+        self._sequences.after_fork_in_child()
         self._sender.after_fork_in_child()
         self._transport.reset()
 

@@ -33,3 +33,8 @@ class Sequences:
             number = max(self._last.get(workflow, 0) + 1, now)
             self._last[workflow] = number
             return number
+
+    def after_fork_in_child(self) -> None:
+        """A new lock (another thread may have held the old one at the fork); the numbers stay,
+        so the child goes on above what the parent sent."""
+        self._lock = threading.Lock()
