@@ -7,6 +7,7 @@ import os
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 from dotflow import Context, action
 
@@ -146,3 +147,11 @@ def wait_for_file(initial_context: Context) -> str:
 def touch_file(initial_context: Context) -> str:
     Path(initial_context.storage).write_text("hello from the other group")
     return "touched"
+
+
+@action
+def self_referencing() -> list[Any]:
+    """A result that contains itself (issue 13, item 1)."""
+    value: list[Any] = [1]
+    value.append(value)
+    return value
