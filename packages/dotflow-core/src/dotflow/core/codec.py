@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from dotflow.core.context import Context
-from dotflow.core.exceptions import NotJSONSerializableError
+from dotflow.core.exceptions import NotJSONSerializableError, SelfReferencingValueError
 
 __all__ = ["check_key", "decode_context", "encode_context"]
 
@@ -100,7 +100,7 @@ _LEAVE: Any = object()
 def _enter(item: Any, path: str, where: str, on_path: set[int]) -> None:
     """Note that the walk enters container ``item``; raise if it is already being walked."""
     if id(item) in on_path:
-        raise NotJSONSerializableError(
+        raise SelfReferencingValueError(
             f"{where} {path}",
             item,
             f"the {type(item).__name__} contains itself (it is self-referencing), so it has no "
@@ -160,6 +160,8 @@ def encode_context(context: Context, where: str = "", serializer: str = "json") 
         return _encode_other(context, label, serializer)
     try:
         _check_value(context.storage, label)
+    except SelfReferencingValueError:
+        raise
     except NotJSONSerializableError:
         return _encode_other(context, label, serializer)
     document = {

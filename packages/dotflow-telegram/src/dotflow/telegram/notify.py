@@ -187,18 +187,18 @@ class NotifyTelegram(Notify):
 
     @property
     def delivered(self) -> int:
-        """Messages Telegram accepted so far."""
-        return self._courier.delivered
+        """Messages Telegram accepted so far (none by an unpickled copy, which cannot send)."""
+        return 0 if self._courier is None else self._courier.delivered
 
     @property
     def undelivered(self) -> int:
         """Messages given up (after their retries) or dropped so far; see :attr:`last_error`."""
-        return self._courier.undelivered
+        return 0 if self._courier is None else self._courier.undelivered
 
     @property
     def last_error(self) -> str | None:
         """Why the last undelivered message was not delivered (the token is never in it)."""
-        return self._courier.last_error
+        return None if self._courier is None else self._courier.last_error
 
     @property
     def pending(self) -> int:
