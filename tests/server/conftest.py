@@ -15,7 +15,7 @@ if HERE not in sys.path:
 
 from server_helpers import TOKEN  # type: ignore[import-not-found]  # noqa: E402
 
-from dotflow.server.backend import Backend  # noqa: E402
+from dotflow.dashboard import Backend  # noqa: E402
 
 
 @pytest.fixture

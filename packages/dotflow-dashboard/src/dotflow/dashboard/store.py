@@ -1,0 +1,303 @@
+"""Store: the dashboard's database, written by one thread in batches, read from any thread."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from typing import Any
+
+import sqlalchemy as sa
+
+from dotflow.dashboard import reads
+from dotflow.dashboard.database import create_engine, is_memory, normalize_url
+from dotflow.dashboard.schema import events, history, migrate, replies, tasks, workflows
+from dotflow.dashboard.writes import Change, Reply, Write, apply_write
+
+__all__ = ["Store"]
+
+logger = logging.getLogger(__name__)
+
+_BATCH = 256
+_PRUNE_EVERY = 60.0
+Listener = Callable[[list[Change]], None]
+
+
+class Store:
+    """Workflows, tasks and their status histories in a SQL database.
+
+    Writes go through one thread that applies whatever arrived meanwhile in one transaction
+    (group commit: SQLite has one writer anyway, and a commit per event would cap throughput).
+
+    Args:
+        url: ``memory`` (the default), ``sqlite:///path.db`` or ``postgresql://...``.
+        strict: answer 404 for updates of workflows or tasks nobody created (by default they are
+            created on first sight: a managed runner's workflow may exist only elsewhere).
+        record_events: keep every accepted write (``GET /events``, :meth:`events`).
+        keep_days: forget workflows not updated for this many days (and older events and
+            idempotency keys); ``None`` keeps everything.
+        max_events: keep at most this many recorded events (the newest).
+        clock: the time source (seconds since the epoch).
+    """
+
+    def __init__(
+        self,
+        url: str = "memory",
+        *,
+        strict: bool = False,
+        record_events: bool = False,
+        keep_days: float | None = None,
+        max_events: int | None = 100_000,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.url = normalize_url(url)
+        self.strict = strict
+        self.record_events = record_events
+        self.keep_days = keep_days
+        self.max_events = max_events
+        self._clock = clock
+        self._engine = create_engine(self.url)
+        migrate(self._engine)
+        self._memory = is_memory(self.url)
+        # The in-memory database is one shared connection: reads and writes take turns.
+        self._lock = threading.RLock()
+        self._queue: queue.SimpleQueue[tuple[Write, Future[Reply]] | None] = queue.SimpleQueue()
+        self._listeners: list[Listener] = []
+        self._writer: threading.Thread | None = None
+        self._writer_lock = threading.Lock()
+        self._closed = False
+        self._last_prune = 0.0
+
+    def __repr__(self) -> str:
+        return f"<Store {sa.make_url(self.url).render_as_string(hide_password=True)}>"
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._engine.dialect.name
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def submit(self, write: Write) -> Future[Reply]:
+        """Queue ``write`` for the writer thread; the future holds the reply."""
+        future: Future[Reply] = Future()
+        if self._closed:
+            future.set_exception(RuntimeError("the store is closed"))
+            return future
+        self._start_writer()
+        self._queue.put((write, future))
+        return future
+
+    def apply(self, write: Write, timeout: float | None = 30.0) -> Reply:
+        """Apply ``write`` and wait for its reply."""
+        return self.submit(write).result(timeout)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(changes)`` after every commit (from the writer thread).
+
+        Returns:
+            A function that unsubscribes.
+        """
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _start_writer(self) -> None:
+        if self._writer is not None:
+            return
+        with self._writer_lock:
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_loop, name="dotflow-dashboard-writer", daemon=True
+                )
+                self._writer.start()
+
+    def _write_loop(self) -> None:
+        stop = False
+        while not stop:
+            item = self._queue.get()
+            if item is None:
+                break
+            batch = [item]
+            while len(batch) < _BATCH:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stop = True
+                    break
+                batch.append(item)
+            self._write_batch(batch)
+
+    def _write_batch(self, batch: list[tuple[Write, Future[Reply]]]) -> None:
+        now = self._clock()
+        changes: list[Change] = []
+        try:
+            with self._guard(), self._engine.begin() as conn:
+                replies_ = [self._apply_one(conn, write, now, changes) for write, _ in batch]
+        except Exception:
+            # One bad write must not fail the others: apply them one transaction each.
+            logger.debug("batch of %s writes failed; applying them one by one", len(batch))
+            changes = []
+            for write, future in batch:
+                one: list[Change] = []
+                try:
+                    with self._guard(), self._engine.begin() as conn:
+                        reply = self._apply_one(conn, write, now, one)
+                except Exception as error:
+                    logger.exception("cannot apply %s /%s", write.method, "/".join(write.parts))
+                    future.set_exception(error)
+                else:
+                    changes.extend(one)
+                    future.set_result(reply)
+        else:
+            for (_, future), reply in zip(batch, replies_, strict=True):
+                future.set_result(reply)
+        if changes:
+            for listener in list(self._listeners):
+                try:
+                    listener(changes)
+                except Exception:
+                    logger.exception("a change listener failed")
+        if now - self._last_prune >= _PRUNE_EVERY:
+            self.prune(now)
+
+    def _apply_one(
+        self, conn: sa.Connection, write: Write, now: float, changes: list[Change]
+    ) -> Reply:
+        if write.key:
+            found = conn.execute(
+                sa.select(replies.c.status, replies.c.body).where(replies.c.key == write.key)
+            ).first()
+            if found is not None:
+                return int(found.status), json.loads(found.body)
+        reply, changed = apply_write(conn, write, now, self.strict)
+        if reply[0] < 400:
+            if self.record_events and changed:
+                conn.execute(
+                    events.insert().values(
+                        method=write.method,
+                        path="/" + "/".join(write.parts),
+                        body=json.dumps(write.body),
+                        received_at=now,
+                    )
+                )
+            if write.key:
+                # In the same transaction as the write: a retry after a lost answer finds it.
+                conn.execute(
+                    replies.insert().values(
+                        key=write.key, status=reply[0], body=json.dumps(reply[1]), created_at=now
+                    )
+                )
+        changes.extend(changed)
+        return reply
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        if self._memory:
+            with self._lock:
+                yield
+        else:
+            yield
+
+    # -- retention -----------------------------------------------------------------------------
+
+    def prune(self, now: float | None = None) -> int:
+        """Apply the retention settings now; returns how many workflows were forgotten."""
+        now = self._clock() if now is None else now
+        self._last_prune = now
+        forgotten = 0
+        with self._guard(), self._engine.begin() as conn:
+            if self.keep_days is not None:
+                cutoff = now - self.keep_days * 86400
+                old = sa.select(workflows.c.id).where(workflows.c.updated_at < cutoff)
+                conn.execute(history.delete().where(history.c.workflow_id.in_(old)))
+                conn.execute(tasks.delete().where(tasks.c.workflow_id.in_(old)))
+                forgotten = conn.execute(
+                    workflows.delete().where(workflows.c.updated_at < cutoff)
+                ).rowcount
+                conn.execute(events.delete().where(events.c.received_at < cutoff))
+                conn.execute(replies.delete().where(replies.c.created_at < cutoff))
+            if self.max_events is not None:
+                for table, column in ((events, events.c.id), (replies, replies.c.created_at)):
+                    edge = conn.execute(
+                        sa.select(column).order_by(column.desc()).offset(self.max_events).limit(1)
+                    ).scalar()
+                    if edge is not None:
+                        conn.execute(table.delete().where(column <= edge))
+        if forgotten:
+            logger.info(
+                "retention: forgot %s workflows older than %s days", forgotten, self.keep_days
+            )
+        return forgotten
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def workflow(self, wid: str) -> dict[str, Any] | None:
+        """The workflow with its status history and its tasks with theirs (``None``: unknown)."""
+        with self._guard(), self._engine.connect() as conn:
+            return reads.read_workflow(conn, wid)
+
+    def workflows(self, **filters: Any) -> dict[str, Any]:
+        """A page of workflow summaries; see :func:`dotflow.dashboard.reads.list_workflows`."""
+        with self._guard(), self._engine.connect() as conn:
+            return reads.list_workflows(conn, **filters)
+
+    def workflow_ids(self) -> list[str]:
+        """Every workflow id, oldest first."""
+        with self._guard(), self._engine.connect() as conn:
+            query = sa.select(workflows.c.id).order_by(workflows.c.created_at, workflows.c.id)
+            return list(conn.execute(query).scalars())
+
+    def events(self) -> list[dict[str, Any]]:
+        """The recorded writes (when ``record_events``), oldest first."""
+        with self._guard(), self._engine.connect() as conn:
+            rows = conn.execute(sa.select(events).order_by(events.c.id))
+            return [
+                {
+                    "seq": row.id,
+                    "method": row.method,
+                    "path": row.path,
+                    "body": json.loads(row.body),
+                    "received_at": row.received_at,
+                }
+                for row in rows
+            ]
+
+    def count_history(self) -> int:
+        """How many status changes are stored (benchmarks count every event back with it)."""
+        with self._guard(), self._engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(history)).scalar_one())
+
+    def ping(self) -> None:
+        """Raise if the database cannot be reached."""
+        with self._guard(), self._engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+
+    def clear(self) -> None:
+        """Forget everything (tests)."""
+        self.flush()
+        with self._guard(), self._engine.begin() as conn:
+            for table in (history, tasks, workflows, events, replies):
+                conn.execute(table.delete())
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Wait until every write queued so far is applied."""
+        marker: Future[Reply] = self.submit(Write("GET", (), None))
+        marker.result(timeout)
+
+    def close(self) -> None:
+        """Finish the queued writes, stop the writer and close the connections."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join(30)
+            self._writer = None
+        self._engine.dispose()
