@@ -287,7 +287,10 @@ def _update_task(
     if old is None:
         if strict:
             return (404, {"error": f"no task {tid!r} in workflow {wid!r}"}), []
-        return _write_task(conn, wid, tid, body, status, sequence, now, None, create=True)
+        (_, shown), changed = _write_task(
+            conn, wid, tid, body, status, sequence, now, None, create=True
+        )
+        return (200, shown), changed
     if _stale(sequence, old.seq):
         return (200, {"ignored": "stale"}), []
     return _write_task(conn, wid, tid, body, status, sequence, now, old)
