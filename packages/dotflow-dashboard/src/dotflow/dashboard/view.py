@@ -69,10 +69,12 @@ def _segments(steps: list[dict[str, Any]], now: float) -> list[dict[str, Any]]:
             continue
         after = steps[index + 1] if index + 1 < len(steps) else None
         end = after["at"] if after is not None else now
-        # A span is coloured by how it ended: an attempt that failed (then Retry) is a retry bar.
-        outcome = after["status"] if after is not None else status
-        if status == "Retry":
-            outcome = "Retry-wait"
+        # A span is coloured by how it ended: an attempt that failed (then Retry) is a retry
+        # bar; a retry still under way is hatched.
+        if after is not None:
+            outcome = after["status"]
+        else:
+            outcome = "Retry-wait" if status == "Retry" else status
         segments.append(
             {"start": step["at"], "end": end, "status": outcome, "running": after is None}
         )
