@@ -19,6 +19,7 @@ OWNED = {
     "dotflow-telegram": "dotflow/telegram/",
     "dotflow-cron": "dotflow/cron/",
     "dotflow-dask": "dotflow/dask/",
+    "dotflow-dashboard": "dotflow/dashboard/",
 }
 ADAPTER_FOLDERS = tuple(folder for folder in OWNED.values() if folder)
 

@@ -17,11 +17,10 @@ logger = logging.getLogger(__name__)
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def _bad_input(message: str) -> click.ClickException:
-    # Exit code 2, like every other bad input of the dotflow command.
-    error = click.ClickException(message)
-    error.exit_code = 2
-    return error
+class _BadInput(click.ClickException):
+    """Exit code 2, like every other bad input of the dotflow command."""
+
+    exit_code = 2
 
 
 def _tokens(value: tuple[str, ...]) -> tuple[str, ...]:
@@ -141,13 +140,13 @@ def _serve(settings: Settings, host: str, port: int, quiet: bool) -> None:
         raise click.UsageError(str(error)) from None
     except Exception as error:
         msg = f"cannot open the database: {type(error).__name__}: {str(error).splitlines()[0]}"
-        raise _bad_input(msg) from None
+        raise _BadInput(msg) from None
     try:
         sock = bind(host, port)
     except OSError as error:
         store.close()
         msg = f"cannot listen on {host}:{port}: {error.strerror or error}"
-        raise _bad_input(msg) from None
+        raise _BadInput(msg) from None
     app = create_app(settings, store=store)
     if not settings.runner_tokens:
         logger.warning("no --runner-token: any non-empty X-User-Token may write")

@@ -36,7 +36,7 @@ def _state(request: Request) -> State:
     return state
 
 
-def _render(name: str, status: int = 200, **values: Any) -> HTMLResponse:
+def _render(name: str, values: dict[str, Any], status: int = 200) -> HTMLResponse:
     html = TEMPLATES.get_template(name).render(**values)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
@@ -54,10 +54,10 @@ async def workflows_page(request: Request) -> Response:
     try:
         filters = workflow_filters(request)
     except BadRequest as error:
-        return _render("error.html", error.status, message=str(error))
+        return _render("error.html", {"message": str(error)}, error.status)
     page = await asyncio.to_thread(state.store.workflows, **filters)
     query = {k: v for k, v in request.query_params.items() if k != "fragment"}
-    values = {
+    values: dict[str, Any] = {
         "page": page,
         "filters": filters,
         "statuses": STATUSES,
@@ -67,8 +67,8 @@ async def workflows_page(request: Request) -> Response:
         "public": state.auth.public_read,
     }
     if request.query_params.get("fragment"):
-        return _render("_workflows.html", **values)
-    return _render("workflows.html", **values)
+        return _render("_workflows.html", values)
+    return _render("workflows.html", values)
 
 
 def _page_link(query: dict[str, str], filters: dict[str, Any], step: int, total: int) -> str | None:
@@ -86,8 +86,8 @@ async def workflow_page(request: Request) -> Response:
     wid = request.path_params["wid"]
     found = await asyncio.to_thread(state.store.workflow, wid)
     if found is None:
-        return _render("error.html", 404, message=f"No workflow {wid!r} (yet).")
-    values = {
+        return _render("error.html", {"message": f"No workflow {wid!r} (yet)."}, 404)
+    values: dict[str, Any] = {
         "workflow": found,
         "timeline": view.timeline(found, time.time()),
         "contexts": {task["id"]: view.context_view(task) for task in found["tasks"]},
@@ -95,8 +95,8 @@ async def workflow_page(request: Request) -> Response:
         "public": state.auth.public_read,
     }
     if request.query_params.get("fragment"):
-        return _render("_workflow.html", **values)
-    return _render("workflow.html", **values)
+        return _render("_workflow.html", values)
+    return _render("workflow.html", values)
 
 
 def _safe_next(target: str | None) -> str:
@@ -108,7 +108,8 @@ def _safe_next(target: str | None) -> str:
 
 async def login_form(request: Request) -> Response:
     """``GET /login``."""
-    return _render("login.html", next=_safe_next(request.query_params.get("next")), failed=False)
+    values = {"next": _safe_next(request.query_params.get("next")), "failed": False}
+    return _render("login.html", values)
 
 
 async def login(request: Request) -> Response:
@@ -117,12 +118,12 @@ async def login(request: Request) -> Response:
     try:
         raw = await read_body(request, _LOGIN_BODY)
     except BadRequest as error:
-        return _render("error.html", error.status, message=str(error))
+        return _render("error.html", {"message": str(error)}, error.status)
     form = parse_qs(raw.decode("utf-8", "replace"))
     target = _safe_next((form.get("next") or ["/"])[0])
     session = state.auth.login((form.get("token") or [""])[0])
     if session is None:
-        return _render("login.html", 401, next=target, failed=True)
+        return _render("login.html", {"next": target, "failed": True}, 401)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         COOKIE,

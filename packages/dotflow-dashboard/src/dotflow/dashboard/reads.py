@@ -19,7 +19,7 @@ def _duration(row: Any) -> float | None:
     if row.started_at is None:
         return None
     end = row.finished_at if row.finished_at is not None else row.updated_at
-    return max(0.0, end - row.started_at)
+    return max(0.0, float(end) - float(row.started_at))
 
 
 def _summary(row: Any, counts: dict[str, int]) -> dict[str, Any]:

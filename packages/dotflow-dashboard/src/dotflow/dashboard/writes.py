@@ -124,7 +124,7 @@ def _create_workflow(
     return (201, {"id": wid, "status": "Not started", "implicit": False}), [(wid, None)]
 
 
-def _ensure_workflow(conn: sa.Connection, wid: str, now: float, strict: bool) -> sa.Row[Any] | None:
+def _ensure_workflow(conn: sa.Connection, wid: str, now: float, strict: bool) -> Any:
     query = sa.select(workflows.c.seq, workflows.c.started_at).where(workflows.c.id == wid)
     row = conn.execute(query.with_for_update()).first()
     if row is None and not strict:
@@ -230,7 +230,7 @@ def _write_task(
     status: str | None,
     sequence: int | None,
     now: float,
-    old: sa.Row[Any] | None,
+    old: Any,
     create: bool = False,
 ) -> tuple[Reply, list[Change]]:
     data = _data(body, tid, json.loads(old.data) if old is not None else None)
