@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from dotflow.dashboard import reads
 from dotflow.dashboard.database import create_engine, is_memory, normalize_url
 from dotflow.dashboard.schema import events, history, migrate, replies, tasks, workflows
-from dotflow.dashboard.writes import Change, Reply, Write, apply_write
+from dotflow.dashboard.writes import Batch, Change, Reply, Write
 
 __all__ = ["Store"]
 
@@ -72,6 +72,8 @@ class Store:
         self._writer_lock = threading.Lock()
         self._closed = False
         self._last_prune = 0.0
+        # Workflow ids known to exist (committed), so task events skip a lookup.
+        self._known: set[str] = set()
 
     def __repr__(self) -> str:
         return f"<Store {sa.make_url(self.url).render_as_string(hide_password=True)}>"
@@ -139,23 +141,29 @@ class Store:
         changes: list[Change] = []
         try:
             with self._guard(), self._engine.begin() as conn:
-                replies_ = [self._apply_one(conn, write, now, changes) for write, _ in batch]
+                work = Batch(conn, now, self.strict, self._known, self.record_events)
+                replies_ = [work.apply(write) for write, _ in batch]
+                work.finish()
         except Exception:
             # One bad write must not fail the others: apply them one transaction each.
             logger.debug("batch of %s writes failed; applying them one by one", len(batch))
-            changes = []
             for write, future in batch:
-                one: list[Change] = []
                 try:
                     with self._guard(), self._engine.begin() as conn:
-                        reply = self._apply_one(conn, write, now, one)
+                        one = Batch(conn, now, self.strict, self._known, self.record_events)
+                        reply = one.apply(write)
+                        one.finish()
                 except Exception as error:
                     logger.exception("cannot apply %s /%s", write.method, "/".join(write.parts))
                     future.set_exception(error)
                 else:
-                    changes.extend(one)
+                    self._known.update(one.created)
+                    changes.extend(one.changes)
                     future.set_result(reply)
         else:
+            # Only committed workflows count as known: a rolled-back batch's do not.
+            self._known.update(work.created)
+            changes = work.changes
             for (_, future), reply in zip(batch, replies_, strict=True):
                 future.set_result(reply)
         if changes:
@@ -166,36 +174,6 @@ class Store:
                     logger.exception("a change listener failed")
         if now - self._last_prune >= _PRUNE_EVERY:
             self.prune(now)
-
-    def _apply_one(
-        self, conn: sa.Connection, write: Write, now: float, changes: list[Change]
-    ) -> Reply:
-        if write.key:
-            found = conn.execute(
-                sa.select(replies.c.status, replies.c.body).where(replies.c.key == write.key)
-            ).first()
-            if found is not None:
-                return int(found.status), json.loads(found.body)
-        reply, changed = apply_write(conn, write, now, self.strict)
-        if reply[0] < 400:
-            if self.record_events and changed:
-                conn.execute(
-                    events.insert().values(
-                        method=write.method,
-                        path="/" + "/".join(write.parts),
-                        body=json.dumps(write.body),
-                        received_at=now,
-                    )
-                )
-            if write.key:
-                # In the same transaction as the write: a retry after a lost answer finds it.
-                conn.execute(
-                    replies.insert().values(
-                        key=write.key, status=reply[0], body=json.dumps(reply[1]), created_at=now
-                    )
-                )
-        changes.extend(changed)
-        return reply
 
     @contextlib.contextmanager
     def _guard(self) -> Iterator[None]:
@@ -231,6 +209,7 @@ class Store:
                     if edge is not None:
                         conn.execute(table.delete().where(column <= edge))
         if forgotten:
+            self._known.clear()
             logger.info(
                 "retention: forgot %s workflows older than %s days", forgotten, self.keep_days
             )
@@ -285,6 +264,7 @@ class Store:
         with self._guard(), self._engine.begin() as conn:
             for table in (history, tasks, workflows, events, replies):
                 conn.execute(table.delete())
+        self._known.clear()
 
     def flush(self, timeout: float = 30.0) -> None:
         """Wait until every write queued so far is applied."""

@@ -1,4 +1,9 @@
-"""The four write endpoints ServerAPI calls, applied inside one database transaction."""
+"""The four write endpoints ServerAPI calls, applied in batches inside one transaction.
+
+Statements are built once with bind parameters: building and cache-keying a SQLAlchemy statement
+per event cost more than running it. Status history, idempotency replies and recorded events are
+inserted once per batch (``executemany``).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,9 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
-from dotflow.dashboard.schema import history, tasks, workflows
+from dotflow.dashboard.schema import events, history, replies, tasks, workflows
 
-__all__ = ["TERMINAL", "Change", "Reply", "Write", "apply_write", "task_position"]
+__all__ = ["TERMINAL", "Batch", "Change", "Reply", "Write", "task_position"]
 
 TERMINAL = frozenset({"Completed", "Failed"})
 _MAX_ID = 512
@@ -20,6 +25,44 @@ _NOT_DATA = ("id", "history", "transitions", "sequence")
 Reply = tuple[int, dict[str, Any]]
 # (workflow id, task id or None for the workflow itself)
 Change = tuple[str, str | None]
+
+_b = sa.bindparam
+_SELECT_REPLY = sa.select(replies.c.status, replies.c.body).where(replies.c.key == _b("k"))
+_SELECT_WORKFLOW = sa.select(workflows.c.seq, workflows.c.started_at).where(
+    workflows.c.id == _b("w")
+)
+# Locks the row on PostgreSQL (several dashboards on one database); SQLite ignores it.
+_LOCK_WORKFLOW = _SELECT_WORKFLOW.with_for_update()
+_INSERT_WORKFLOW = workflows.insert()
+_UPDATE_WORKFLOW = (
+    workflows.update()
+    .where(workflows.c.id == _b("w"))
+    .values(
+        status=_b("status"),
+        seq=_b("seq"),
+        updated_at=_b("now"),
+        started_at=_b("started"),
+        finished_at=_b("finished"),
+    )
+)
+_TOUCH_WORKFLOW = workflows.update().where(workflows.c.id == _b("w")).values(updated_at=_b("now"))
+_SELECT_TASK = sa.select(
+    tasks.c.seq, tasks.c.data, tasks.c.started_at, tasks.c.finished_at, tasks.c.status
+).where(tasks.c.workflow_id == _b("w"), tasks.c.id == _b("t"))
+_LOCK_TASK = _SELECT_TASK.with_for_update()
+_INSERT_TASK = tasks.insert()
+_UPDATE_TASK = (
+    tasks.update()
+    .where(tasks.c.workflow_id == _b("w"), tasks.c.id == _b("t"))
+    .values(
+        status=_b("status"),
+        seq=_b("seq"),
+        data=_b("data"),
+        updated_at=_b("now"),
+        started_at=_b("started"),
+        finished_at=_b("finished"),
+    )
+)
 
 
 class Write(NamedTuple):
@@ -52,130 +95,30 @@ def _new_seq(sequence: int | None, applied: int | None) -> int | None:
     return sequence if applied is None else max(sequence, applied)
 
 
-def _times(status: str, now: float, started: float | None) -> dict[str, Any]:
-    values: dict[str, Any] = {"updated_at": now, "status": status}
-    if status in TERMINAL:
-        values["finished_at"] = now
-    else:
-        values["finished_at"] = None
+def _times(status: str, now: float, started: float | None) -> tuple[float | None, float | None]:
+    """(started_at, finished_at) after a change to ``status``."""
     if started is None and status != "Not started":
-        values["started_at"] = now
-    return values
+        started = now
+    return started, now if status in TERMINAL else None
 
 
-def apply_write(
-    conn: sa.Connection, write: Write, now: float, strict: bool
-) -> tuple[Reply, list[Change]]:
-    """Apply ``write``; returns the reply and what changed (nothing for a refused one)."""
-    body = write.body
-    if not isinstance(body, dict):
-        return (400, {"error": "the body must be a JSON object"}), []
-    for part in write.parts:
-        if len(part) > _MAX_ID or not part.isprintable():
-            return (400, {"error": f"ids are at most {_MAX_ID} printable characters"}), []
-    match write.method, write.parts:
-        case "POST", ("workflows",):
-            return _create_workflow(conn, body, write.sequence, now)
-        case "PATCH", ("workflows", wid):
-            return _update_workflow(conn, wid, body, write.sequence, now, strict)
-        case "POST", ("workflows", wid, "tasks"):
-            return _create_task(conn, wid, body, write.sequence, now, strict)
-        case "PATCH", ("workflows", wid, "tasks", tid):
-            return _update_task(conn, wid, tid, body, write.sequence, now, strict)
-    path = "/" + "/".join(write.parts)
-    return (404, {"error": f"no endpoint {write.method} {path}"}), []
-
-
-def _status(body: dict[str, Any], required: bool) -> str | Reply | None:
+def _bad_status(body: dict[str, Any], required: bool) -> Reply | None:
     status = body.get("status")
     if status is None and not required:
         return None
     if not isinstance(status, str) or not status or len(status) > _MAX_STATUS:
-        return 400, {
-            "error": f"'status' must be a non-empty string of at most {_MAX_STATUS} characters"
-        }
-    return status
+        message = f"'status' must be a non-empty string of at most {_MAX_STATUS} characters"
+        return 400, {"error": message}
+    return None
 
 
-def _create_workflow(
-    conn: sa.Connection, body: dict[str, Any], sequence: int | None, now: float
-) -> tuple[Reply, list[Change]]:
-    wid = body.get("id")
-    if not isinstance(wid, str) or not wid or len(wid) > _MAX_ID or not wid.isprintable():
-        return (
-            400,
-            {"error": f"'id' must be a non-empty string of at most {_MAX_ID} printable characters"},
-        ), []
-    row = conn.execute(sa.select(workflows.c.seq).where(workflows.c.id == wid)).first()
-    if row is not None:
-        if _stale(sequence, row.seq):
-            return (200, {"ignored": "stale"}), []
-        return (409, {"error": f"workflow {wid!r} exists"}), []
-    conn.execute(
-        workflows.insert().values(
-            id=wid,
-            status="Not started",
-            implicit=False,
-            seq=sequence,
-            created_at=now,
-            updated_at=now,
-        )
-    )
-    return (201, {"id": wid, "status": "Not started", "implicit": False}), [(wid, None)]
-
-
-def _ensure_workflow(conn: sa.Connection, wid: str, now: float, strict: bool) -> Any:
-    query = sa.select(workflows.c.seq, workflows.c.started_at).where(workflows.c.id == wid)
-    row = conn.execute(query.with_for_update()).first()
-    if row is None and not strict:
-        # A managed runner's workflow was created on another backend: keep it on first sight.
-        conn.execute(
-            workflows.insert().values(
-                id=wid,
-                status="Not started",
-                implicit=True,
-                seq=None,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        row = conn.execute(query).first()
-    return row
-
-
-def _update_workflow(
-    conn: sa.Connection,
-    wid: str,
-    body: dict[str, Any],
-    sequence: int | None,
-    now: float,
-    strict: bool,
-) -> tuple[Reply, list[Change]]:
-    status = _status(body, required=True)
-    if isinstance(status, tuple):
-        return status, []
-    assert status is not None
-    row = _ensure_workflow(conn, wid, now, strict)
-    if row is None:
-        return (404, {"error": f"no workflow {wid!r}"}), []
-    if _stale(sequence, row.seq):
-        return (200, {"ignored": "stale"}), []
-    values = _times(status, now, row.started_at)
-    values["seq"] = _new_seq(sequence, row.seq)
-    conn.execute(workflows.update().where(workflows.c.id == wid).values(**values))
-    conn.execute(history.insert().values(workflow_id=wid, task_id=None, status=status, at=now))
-    return (200, {"id": wid, "status": status}), [(wid, None)]
-
-
-def _task_id(body: dict[str, Any], key: str) -> str | Reply:
-    value = body.get(key)
+def _task_id(value: Any) -> str | Reply:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        return 400, {"error": f"'{key}' must be a string or an integer"}
+        return 400, {"error": "'id' must be a string or an integer"}
     text = str(value)
     if not text or len(text) > _MAX_ID or not text.isprintable():
-        return 400, {
-            "error": f"'{key}' must be a non-empty id of at most {_MAX_ID} printable characters"
-        }
+        message = f"'id' must be a non-empty id of at most {_MAX_ID} printable characters"
+        return 400, {"error": message}
     return text
 
 
@@ -190,107 +133,282 @@ def _data(body: dict[str, Any], tid: str, old: dict[str, Any] | None) -> dict[st
     return data
 
 
-def _create_task(
-    conn: sa.Connection,
-    wid: str,
-    body: dict[str, Any],
-    sequence: int | None,
-    now: float,
-    strict: bool,
-) -> tuple[Reply, list[Change]]:
-    tid = _task_id(body, "id")
-    if isinstance(tid, tuple):
-        return tid, []
-    status = _status(body, required=False)
-    if isinstance(status, tuple):
-        return status, []
-    workflow = _ensure_workflow(conn, wid, now, strict)
-    if workflow is None:
-        return (404, {"error": f"no workflow {wid!r}"}), []
-    found = conn.execute(
-        sa.select(tasks.c.seq).where(tasks.c.workflow_id == wid, tasks.c.id == tid)
-    ).first()
-    if found is not None:
-        if _stale(sequence, found.seq):
+class Batch:
+    """Applies writes inside one transaction; :meth:`finish` writes what was deferred.
+
+    Args:
+        conn: the open transaction.
+        now: the time of every change in the batch.
+        strict: 404 for updates of workflows or tasks never created.
+        known: workflow ids known to exist (committed); skipped lookups.
+        record_events: keep every accepted write in ``events``.
+    """
+
+    def __init__(
+        self,
+        conn: sa.Connection,
+        now: float,
+        strict: bool,
+        known: set[str],
+        record_events: bool,
+    ) -> None:
+        self.conn = conn
+        self.now = now
+        self.strict = strict
+        self.known = known
+        self.record_events = record_events
+        self.created: set[str] = set()
+        self.changes: list[Change] = []
+        self._history: list[dict[str, Any]] = []
+        self._events: list[dict[str, Any]] = []
+        self._replies: dict[str, Reply] = {}
+        self._touched: set[str] = set()
+
+    def apply(self, write: Write) -> Reply:
+        """Apply ``write`` (a repeated idempotency key gets the first reply)."""
+        if write.key:
+            if write.key in self._replies:
+                return self._replies[write.key]
+            found = self.conn.execute(_SELECT_REPLY, {"k": write.key}).first()
+            if found is not None:
+                return int(found.status), json.loads(found.body)
+        reply, changed = self._route(write)
+        if reply[0] < 400:
+            if self.record_events and changed:
+                self._events.append(
+                    {
+                        "method": write.method,
+                        "path": "/" + "/".join(write.parts),
+                        "body": json.dumps(write.body),
+                        "received_at": self.now,
+                    }
+                )
+            if write.key:
+                # In the same transaction as the write: a retry after a lost answer finds it.
+                self._replies[write.key] = reply
+        self.changes.extend(changed)
+        return reply
+
+    def finish(self) -> None:
+        """Insert the deferred history, replies and events; touch the changed workflows."""
+        conn = self.conn
+        if self._history:
+            conn.execute(history.insert(), self._history)
+        if self._replies:
+            conn.execute(
+                replies.insert(),
+                [
+                    {"key": key, "status": status, "body": json.dumps(body), "created_at": self.now}
+                    for key, (status, body) in self._replies.items()
+                ],
+            )
+        if self._events:
+            conn.execute(events.insert(), self._events)
+        if self._touched:
+            conn.execute(_TOUCH_WORKFLOW, [{"w": wid, "now": self.now} for wid in self._touched])
+
+    # -- routing -------------------------------------------------------------------------------
+
+    def _route(self, write: Write) -> tuple[Reply, list[Change]]:
+        body = write.body
+        if not isinstance(body, dict):
+            return (400, {"error": "the body must be a JSON object"}), []
+        for part in write.parts:
+            if len(part) > _MAX_ID or not part.isprintable():
+                return (400, {"error": f"ids are at most {_MAX_ID} printable characters"}), []
+        match write.method, write.parts:
+            case "POST", ("workflows",):
+                return self._create_workflow(body, write.sequence)
+            case "PATCH", ("workflows", wid):
+                return self._update_workflow(wid, body, write.sequence)
+            case "POST", ("workflows", wid, "tasks"):
+                return self._create_task(wid, body, write.sequence)
+            case "PATCH", ("workflows", wid, "tasks", tid):
+                return self._update_task(wid, tid, body, write.sequence)
+        path = "/" + "/".join(write.parts)
+        return (404, {"error": f"no endpoint {write.method} {path}"}), []
+
+    def _insert_workflow(self, wid: str, implicit: bool, sequence: int | None) -> None:
+        self.conn.execute(
+            _INSERT_WORKFLOW,
+            {
+                "id": wid,
+                "status": "Not started",
+                "implicit": implicit,
+                "seq": sequence,
+                "created_at": self.now,
+                "updated_at": self.now,
+                "started_at": None,
+                "finished_at": None,
+            },
+        )
+        self.created.add(wid)
+
+    def _create_workflow(
+        self, body: dict[str, Any], sequence: int | None
+    ) -> tuple[Reply, list[Change]]:
+        wid = body.get("id")
+        if not isinstance(wid, str) or not wid or len(wid) > _MAX_ID or not wid.isprintable():
+            message = f"'id' must be a non-empty string of at most {_MAX_ID} printable characters"
+            return (400, {"error": message}), []
+        row = self.conn.execute(_SELECT_WORKFLOW, {"w": wid}).first()
+        if row is not None:
+            if _stale(sequence, row.seq):
+                return (200, {"ignored": "stale"}), []
+            return (409, {"error": f"workflow {wid!r} exists"}), []
+        self._insert_workflow(wid, False, sequence)
+        return (201, {"id": wid, "status": "Not started", "implicit": False}), [(wid, None)]
+
+    def _has_workflow(self, wid: str) -> bool:
+        """Whether the workflow exists, creating it on first sight unless strict."""
+        if wid in self.known or wid in self.created:
+            return True
+        if self.conn.execute(_SELECT_WORKFLOW, {"w": wid}).first() is not None:
+            self.known.add(wid)
+            return True
+        if self.strict:
+            return False
+        # A managed runner's workflow was created on another backend: keep it on first sight.
+        self._insert_workflow(wid, True, None)
+        return True
+
+    def _update_workflow(
+        self, wid: str, body: dict[str, Any], sequence: int | None
+    ) -> tuple[Reply, list[Change]]:
+        bad = _bad_status(body, required=True)
+        if bad is not None:
+            return bad, []
+        status: str = body["status"]
+        if not self._has_workflow(wid):
+            return (404, {"error": f"no workflow {wid!r}"}), []
+        row = self.conn.execute(_LOCK_WORKFLOW, {"w": wid}).first()
+        assert row is not None
+        if _stale(sequence, row.seq):
+            return (200, {"ignored": "stale"}), []
+        started, finished = _times(status, self.now, row.started_at)
+        self.conn.execute(
+            _UPDATE_WORKFLOW,
+            {
+                "w": wid,
+                "status": status,
+                "seq": _new_seq(sequence, row.seq),
+                "now": self.now,
+                "started": started,
+                "finished": finished,
+            },
+        )
+        self._history.append(
+            {"workflow_id": wid, "task_id": None, "status": status, "at": self.now}
+        )
+        return (200, {"id": wid, "status": status}), [(wid, None)]
+
+    def _create_task(
+        self, wid: str, body: dict[str, Any], sequence: int | None
+    ) -> tuple[Reply, list[Change]]:
+        tid = _task_id(body.get("id"))
+        if isinstance(tid, tuple):
+            return tid, []
+        bad = _bad_status(body, required=False)
+        if bad is not None:
+            return bad, []
+        status = body.get("status") or "Not started"
+        if not self._has_workflow(wid):
+            return (404, {"error": f"no workflow {wid!r}"}), []
+        old = self.conn.execute(_SELECT_TASK, {"w": wid, "t": tid}).first()
+        if old is None:
+            return self._insert_task(wid, tid, body, status, sequence, 201)
+        if _stale(sequence, old.seq):
             return (200, {"ignored": "stale"}), []
         if sequence is None:
             return (409, {"error": f"task {tid!r} exists in workflow {wid!r}"}), []
         # A later process (a resume) registers the task again: it starts over.
-        return _write_task(conn, wid, tid, body, status or "Not started", sequence, now, None)
-    return _write_task(
-        conn, wid, tid, body, status or "Not started", sequence, now, None, create=True
-    )
+        return self._change_task(wid, tid, body, status, sequence, old, fresh=True)
 
-
-def _write_task(
-    conn: sa.Connection,
-    wid: str,
-    tid: str,
-    body: dict[str, Any],
-    status: str | None,
-    sequence: int | None,
-    now: float,
-    old: Any,
-    create: bool = False,
-) -> tuple[Reply, list[Change]]:
-    data = _data(body, tid, json.loads(old.data) if old is not None else None)
-    if create:
-        values: dict[str, Any] = {"updated_at": now, "status": status or "Not started"}
-        if status is not None and status != "Not started":
-            values.update(_times(status, now, None))
-        conn.execute(
-            tasks.insert().values(
-                workflow_id=wid,
-                id=tid,
-                position=task_position(tid),
-                seq=sequence,
-                data=json.dumps(data, allow_nan=False),
-                created_at=now,
-                **values,
-            )
+    def _update_task(
+        self, wid: str, tid: str, body: dict[str, Any], sequence: int | None
+    ) -> tuple[Reply, list[Change]]:
+        bad = _bad_status(body, required=False)
+        if bad is not None:
+            return bad, []
+        status: str | None = body.get("status")
+        if not self._has_workflow(wid):
+            return (404, {"error": f"no workflow {wid!r}"}), []
+        query = (
+            _LOCK_TASK if self.conn.dialect.name != "sqlite" else _SELECT_TASK
         )
-    else:
-        values = {"updated_at": now, "data": json.dumps(data, allow_nan=False)}
+        old = self.conn.execute(query, {"w": wid, "t": tid}).first()
+        if old is None:
+            if self.strict:
+                return (404, {"error": f"no task {tid!r} in workflow {wid!r}"}), []
+            return self._insert_task(wid, tid, body, status, sequence, 200)
+        if _stale(sequence, old.seq):
+            return (200, {"ignored": "stale"}), []
+        return self._change_task(wid, tid, body, status, sequence, old, fresh=False)
+
+    def _insert_task(
+        self,
+        wid: str,
+        tid: str,
+        body: dict[str, Any],
+        status: str | None,
+        sequence: int | None,
+        code: int,
+    ) -> tuple[Reply, list[Change]]:
+        data = _data(body, tid, None)
+        started, finished = _times(status, self.now, None) if status else (None, None)
+        self.conn.execute(
+            _INSERT_TASK,
+            {
+                "workflow_id": wid,
+                "id": tid,
+                "position": task_position(tid),
+                "status": status or "Not started",
+                "seq": sequence,
+                "data": json.dumps(data, allow_nan=False),
+                "created_at": self.now,
+                "updated_at": self.now,
+                "started_at": started,
+                "finished_at": finished,
+            },
+        )
+        self._after_task(wid, tid, status)
+        return (code, {**data, "id": tid, "status": status or "Not started"}), [(wid, tid)]
+
+    def _change_task(
+        self,
+        wid: str,
+        tid: str,
+        body: dict[str, Any],
+        status: str | None,
+        sequence: int | None,
+        old: Any,
+        fresh: bool,
+    ) -> tuple[Reply, list[Change]]:
+        data = _data(body, tid, None if fresh else json.loads(old.data))
+        if status is None:
+            status_now, started, finished = old.status, old.started_at, old.finished_at
+        else:
+            status_now = status
+            started, finished = _times(status, self.now, None if fresh else old.started_at)
+        self.conn.execute(
+            _UPDATE_TASK,
+            {
+                "w": wid,
+                "t": tid,
+                "status": status_now,
+                "seq": _new_seq(sequence, old.seq),
+                "data": json.dumps(data, allow_nan=False),
+                "now": self.now,
+                "started": started,
+                "finished": finished,
+            },
+        )
+        self._after_task(wid, tid, status)
+        return (200, {**data, "id": tid, "status": status_now}), [(wid, tid)]
+
+    def _after_task(self, wid: str, tid: str, status: str | None) -> None:
         if status is not None:
-            values.update(_times(status, now, old.started_at if old is not None else None))
-        values["seq"] = _new_seq(sequence, old.seq if old is not None else None)
-        conn.execute(
-            tasks.update().where(tasks.c.workflow_id == wid, tasks.c.id == tid).values(**values)
-        )
-    if status is not None:
-        conn.execute(history.insert().values(workflow_id=wid, task_id=tid, status=status, at=now))
-    conn.execute(workflows.update().where(workflows.c.id == wid).values(updated_at=now))
-    shown = {**data, "id": tid, "status": status or (old.status if old is not None else None)}
-    return (201 if create else 200, shown), [(wid, tid)]
-
-
-def _update_task(
-    conn: sa.Connection,
-    wid: str,
-    tid: str,
-    body: dict[str, Any],
-    sequence: int | None,
-    now: float,
-    strict: bool,
-) -> tuple[Reply, list[Change]]:
-    status = _status(body, required=False)
-    if isinstance(status, tuple):
-        return status, []
-    workflow = _ensure_workflow(conn, wid, now, strict)
-    if workflow is None:
-        return (404, {"error": f"no workflow {wid!r}"}), []
-    old = conn.execute(
-        sa.select(tasks.c.seq, tasks.c.data, tasks.c.started_at, tasks.c.status)
-        .where(tasks.c.workflow_id == wid, tasks.c.id == tid)
-        .with_for_update()
-    ).first()
-    if old is None:
-        if strict:
-            return (404, {"error": f"no task {tid!r} in workflow {wid!r}"}), []
-        (_, shown), changed = _write_task(
-            conn, wid, tid, body, status, sequence, now, None, create=True
-        )
-        return (200, shown), changed
-    if _stale(sequence, old.seq):
-        return (200, {"ignored": "stale"}), []
-    return _write_task(conn, wid, tid, body, status, sequence, now, old)
+            self._history.append(
+                {"workflow_id": wid, "task_id": tid, "status": status, "at": self.now}
+            )
+        self._touched.add(wid)
