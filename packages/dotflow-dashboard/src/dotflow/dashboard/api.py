@@ -59,14 +59,15 @@ async def _drop(request: Request) -> None:
 async def write(request: Request) -> Response:
     """``POST /workflows``, ``PATCH /workflows/{id}``, ``POST|PATCH .../tasks[/{id}]``."""
     state = _state(request)
-    parts = tuple(part for part in request.url.path.split("/") if part)
+    path: str = request.scope["path"]
+    parts = tuple(part for part in path.split("/") if part)
     # The token is checked before the body is read: a stranger's upload costs nothing.
     authorized = state.auth.runner(request.headers.get("x-user-token"))
     key = request.headers.get("idempotency-key")
     try:
         raw = b""
         if state.faults is not None:
-            state.record(request.method, request.url.path, authorized)
+            state.record(request.method, path, authorized)
             fault = state.faults.take()
             if fault.delay:
                 # A slow backend that did receive the request: it applies it late, whatever
@@ -90,8 +91,8 @@ async def write(request: Request) -> Response:
         return _error(error.status, str(error))
     except ClientDisconnect:
         return Response(status_code=499)  # nobody is left to answer
-    future = state.store.submit(Write(request.method, parts, body, key or None, sequence))
-    status, document = await asyncio.wrap_future(future)
+    write_ = Write(request.method, parts, body, key or None, sequence)
+    status, document = await state.store.submit_async(write_)
     return JSONResponse(document, status_code=status)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -26,6 +27,48 @@ logger = logging.getLogger(__name__)
 _BATCH = 256
 _PRUNE_EVERY = 60.0
 Listener = Callable[[list[Change]], None]
+
+
+class _Pending:
+    """Where a write's reply goes: a thread's future, or an asyncio future on its loop."""
+
+    __slots__ = ("future", "loop")
+
+    def __init__(
+        self,
+        future: Future[Reply] | asyncio.Future[Reply],
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        self.future = future
+        self.loop = loop
+
+    @staticmethod
+    def settle(done: list[tuple[_Pending, Reply | BaseException]]) -> None:
+        """Set each future (in the loop's thread for asyncio futures)."""
+        for pending, outcome in done:
+            if pending.future.done():  # an asyncio future whose request went away
+                continue
+            if isinstance(outcome, BaseException):
+                pending.future.set_exception(outcome)
+            else:
+                pending.future.set_result(outcome)
+
+    @staticmethod
+    def deliver(done: list[tuple[_Pending, Reply | BaseException]]) -> None:
+        """Settle thread futures now, and each loop's futures in one call on that loop."""
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Pending, Reply | BaseException]]]
+        by_loop = {}
+        direct = []
+        for item in done:
+            loop = item[0].loop
+            if loop is None:
+                direct.append(item)
+            else:
+                by_loop.setdefault(loop, []).append(item)
+        _Pending.settle(direct)
+        for loop, items in by_loop.items():
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(_Pending.settle, items)
 
 
 class Store:
@@ -66,7 +109,7 @@ class Store:
         self._memory = is_memory(self.url)
         # The in-memory database is one shared connection: reads and writes take turns.
         self._lock = threading.RLock()
-        self._queue: queue.SimpleQueue[tuple[Write, Future[Reply]] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[Write, _Pending] | None] = queue.SimpleQueue()
         self._listeners: list[Listener] = []
         self._writer: threading.Thread | None = None
         self._writer_lock = threading.Lock()
@@ -88,12 +131,23 @@ class Store:
     def submit(self, write: Write) -> Future[Reply]:
         """Queue ``write`` for the writer thread; the future holds the reply."""
         future: Future[Reply] = Future()
-        if self._closed:
-            future.set_exception(RuntimeError("the store is closed"))
-            return future
-        self._start_writer()
-        self._queue.put((write, future))
+        self._put(write, _Pending(future))
         return future
+
+    def submit_async(self, write: Write) -> asyncio.Future[Reply]:
+        """Like :meth:`submit`, for a coroutine: the replies of one batch reach the event loop
+        in one wake-up, not one per write."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Reply] = loop.create_future()
+        self._put(write, _Pending(future, loop))
+        return future
+
+    def _put(self, write: Write, pending: _Pending) -> None:
+        if self._closed:
+            pending.settle([(pending, RuntimeError("the store is closed"))])
+            return
+        self._start_writer()
+        self._queue.put((write, pending))
 
     def apply(self, write: Write, timeout: float | None = 30.0) -> Reply:
         """Apply ``write`` and wait for its reply."""
@@ -136,9 +190,10 @@ class Store:
                 batch.append(item)
             self._write_batch(batch)
 
-    def _write_batch(self, batch: list[tuple[Write, Future[Reply]]]) -> None:
+    def _write_batch(self, batch: list[tuple[Write, _Pending]]) -> None:
         now = self._clock()
         changes: list[Change] = []
+        done: list[tuple[_Pending, Reply | BaseException]] = []
         try:
             with self._guard(), self._engine.begin() as conn:
                 work = Batch(conn, now, self.strict, self._known, self.record_events)
@@ -147,7 +202,7 @@ class Store:
         except Exception:
             # One bad write must not fail the others: apply them one transaction each.
             logger.debug("batch of %s writes failed; applying them one by one", len(batch))
-            for write, future in batch:
+            for write, pending in batch:
                 try:
                     with self._guard(), self._engine.begin() as conn:
                         one = Batch(conn, now, self.strict, self._known, self.record_events)
@@ -155,17 +210,17 @@ class Store:
                         one.finish()
                 except Exception as error:
                     logger.exception("cannot apply %s /%s", write.method, "/".join(write.parts))
-                    future.set_exception(error)
+                    done.append((pending, error))
                 else:
                     self._known.update(one.created)
                     changes.extend(one.changes)
-                    future.set_result(reply)
+                    done.append((pending, reply))
         else:
             # Only committed workflows count as known: a rolled-back batch's do not.
             self._known.update(work.created)
             changes = work.changes
-            for (_, future), reply in zip(batch, replies_, strict=True):
-                future.set_result(reply)
+            done = [(pending, reply) for (_, pending), reply in zip(batch, replies_, strict=True)]
+        _Pending.deliver(done)
         if changes:
             for listener in list(self._listeners):
                 try:

@@ -333,9 +333,7 @@ class Batch:
         status: str | None = body.get("status")
         if not self._has_workflow(wid):
             return (404, {"error": f"no workflow {wid!r}"}), []
-        query = (
-            _LOCK_TASK if self.conn.dialect.name != "sqlite" else _SELECT_TASK
-        )
+        query = _LOCK_TASK if self.conn.dialect.name != "sqlite" else _SELECT_TASK
         old = self.conn.execute(query, {"w": wid, "t": tid}).first()
         if old is None:
             if self.strict:
