@@ -197,6 +197,7 @@ class Store:
         try:
             with self._guard(), self._engine.begin() as conn:
                 work = Batch(conn, now, self.strict, self._known, self.record_events)
+                work.prepare([write for write, _ in batch])
                 replies_ = [work.apply(write) for write, _ in batch]
                 work.finish()
         except Exception:

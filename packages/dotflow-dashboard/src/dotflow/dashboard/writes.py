@@ -50,6 +50,22 @@ _SELECT_TASK = sa.select(
     tasks.c.seq, tasks.c.data, tasks.c.started_at, tasks.c.finished_at, tasks.c.status
 ).where(tasks.c.workflow_id == _b("w"), tasks.c.id == _b("t"))
 _LOCK_TASK = _SELECT_TASK.with_for_update()
+_TASKS_COLUMNS = (
+    tasks.c.workflow_id,
+    tasks.c.id,
+    tasks.c.seq,
+    tasks.c.data,
+    tasks.c.started_at,
+    tasks.c.finished_at,
+    tasks.c.status,
+)
+_SELECT_TASKS = sa.select(*_TASKS_COLUMNS).where(
+    sa.tuple_(tasks.c.workflow_id, tasks.c.id).in_(_b("pairs", expanding=True))
+)
+_LOCK_TASKS = _SELECT_TASKS.with_for_update()
+_SELECT_REPLIES = sa.select(replies.c.key, replies.c.status, replies.c.body).where(
+    replies.c.key.in_(_b("keys", expanding=True))
+)
 _INSERT_TASK = tasks.insert()
 _UPDATE_TASK = (
     tasks.update()
@@ -133,8 +149,54 @@ def _data(body: dict[str, Any], tid: str, old: dict[str, Any] | None) -> dict[st
     return data
 
 
+class _Task:
+    """A task's row as the batch sees it (loaded once, written once at the end)."""
+
+    __slots__ = ("data", "dirty", "finished", "in_db", "raw", "seq", "started", "status")
+
+    def __init__(
+        self,
+        seq: int | None,
+        raw: str | None,
+        started: float | None,
+        finished: float | None,
+        status: str,
+        in_db: bool,
+    ) -> None:
+        self.seq = seq
+        self.raw = raw
+        self.data: dict[str, Any] | None = None
+        self.started = started
+        self.finished = finished
+        self.status = status
+        self.in_db = in_db
+        self.dirty = False
+
+    def loaded(self) -> dict[str, Any]:
+        """The task's data (parsed on first use)."""
+        if self.data is None:
+            self.data = json.loads(self.raw) if self.raw else {}
+        return self.data
+
+
+def _task_target(write: Write) -> tuple[str, str] | None:
+    """The (workflow id, task id) a task write changes, when it names one."""
+    match write.method, write.parts:
+        case "PATCH", ("workflows", wid, "tasks", tid):
+            return wid, tid
+        case "POST", ("workflows", wid, "tasks") if isinstance(write.body, dict):
+            tid = write.body.get("id")
+            if isinstance(tid, str | int) and not isinstance(tid, bool):
+                return wid, str(tid)
+    return None
+
+
 class Batch:
     """Applies writes inside one transaction; :meth:`finish` writes what was deferred.
+
+    The batch reads the idempotency keys and task rows of all its writes in one query each
+    (:meth:`prepare`) and writes task rows, history, replies and events once each at the end, so
+    an event costs no statement of its own.
 
     Args:
         conn: the open transaction.
@@ -159,19 +221,43 @@ class Batch:
         self.record_events = record_events
         self.created: set[str] = set()
         self.changes: list[Change] = []
+        self._lock = conn.dialect.name != "sqlite"  # SQLite has no row locks (one writer)
         self._history: list[dict[str, Any]] = []
         self._events: list[dict[str, Any]] = []
         self._replies: dict[str, Reply] = {}
+        self._stored: dict[str, Reply] = {}
+        self._checked: set[str] = set()
+        self._tasks: dict[tuple[str, str], _Task | None] = {}
         self._touched: set[str] = set()
+
+    def prepare(self, writes: list[Write]) -> None:
+        """Read the stored replies and the task rows every write of the batch needs."""
+        keys = list({w.key for w in writes if w.key})
+        self._checked.update(keys)
+        if keys:
+            for key, status, body in self.conn.execute(_SELECT_REPLIES, {"keys": keys}):
+                self._stored[key] = (int(status), json.loads(body))
+        pairs = list({p for p in map(_task_target, writes) if p is not None} - self._tasks.keys())
+        if pairs:
+            query = _LOCK_TASKS if self._lock else _SELECT_TASKS
+            for key in pairs:
+                self._tasks[key] = None
+            for row in self.conn.execute(query, {"pairs": pairs}):
+                self._tasks[(row.workflow_id, row.id)] = _Task(
+                    row.seq, row.data, row.started_at, row.finished_at, row.status, in_db=True
+                )
 
     def apply(self, write: Write) -> Reply:
         """Apply ``write`` (a repeated idempotency key gets the first reply)."""
         if write.key:
             if write.key in self._replies:
                 return self._replies[write.key]
-            found = self.conn.execute(_SELECT_REPLY, {"k": write.key}).first()
-            if found is not None:
-                return int(found.status), json.loads(found.body)
+            if write.key in self._stored:
+                return self._stored[write.key]
+            if write.key not in self._checked:
+                found = self.conn.execute(_SELECT_REPLY, {"k": write.key}).first()
+                if found is not None:
+                    return int(found.status), json.loads(found.body)
         reply, changed = self._route(write)
         if reply[0] < 400:
             if self.record_events and changed:
@@ -190,8 +276,45 @@ class Batch:
         return reply
 
     def finish(self) -> None:
-        """Insert the deferred history, replies and events; touch the changed workflows."""
+        """Write the task rows, history, replies and events; touch the changed workflows."""
         conn = self.conn
+        inserted, updated = [], []
+        for (wid, tid), task in self._tasks.items():
+            if task is None or not task.dirty:
+                continue
+            data = json.dumps(task.loaded(), allow_nan=False)
+            if task.in_db:
+                updated.append(
+                    {
+                        "w": wid,
+                        "t": tid,
+                        "status": task.status,
+                        "seq": task.seq,
+                        "data": data,
+                        "now": self.now,
+                        "started": task.started,
+                        "finished": task.finished,
+                    }
+                )
+            else:
+                inserted.append(
+                    {
+                        "workflow_id": wid,
+                        "id": tid,
+                        "position": task_position(tid),
+                        "status": task.status,
+                        "seq": task.seq,
+                        "data": data,
+                        "created_at": self.now,
+                        "updated_at": self.now,
+                        "started_at": task.started,
+                        "finished_at": task.finished,
+                    }
+                )
+        if inserted:
+            conn.execute(_INSERT_TASK, inserted)
+        if updated:
+            conn.execute(_UPDATE_TASK, updated)
         if self._history:
             conn.execute(history.insert(), self._history)
         if self._replies:
@@ -302,6 +425,19 @@ class Batch:
         )
         return (200, {"id": wid, "status": status}), [(wid, None)]
 
+    def _task(self, wid: str, tid: str) -> _Task | None:
+        if (wid, tid) not in self._tasks:
+            query = _LOCK_TASK if self._lock else _SELECT_TASK
+            row = self.conn.execute(query, {"w": wid, "t": tid}).first()
+            self._tasks[(wid, tid)] = (
+                None
+                if row is None
+                else _Task(
+                    row.seq, row.data, row.started_at, row.finished_at, row.status, in_db=True
+                )
+            )
+        return self._tasks[(wid, tid)]
+
     def _create_task(
         self, wid: str, body: dict[str, Any], sequence: int | None
     ) -> tuple[Reply, list[Change]]:
@@ -314,15 +450,15 @@ class Batch:
         status = body.get("status") or "Not started"
         if not self._has_workflow(wid):
             return (404, {"error": f"no workflow {wid!r}"}), []
-        old = self.conn.execute(_SELECT_TASK, {"w": wid, "t": tid}).first()
+        old = self._task(wid, tid)
         if old is None:
-            return self._insert_task(wid, tid, body, status, sequence, 201)
+            return self._change_task(wid, tid, body, status, sequence, None, 201)
         if _stale(sequence, old.seq):
             return (200, {"ignored": "stale"}), []
         if sequence is None:
             return (409, {"error": f"task {tid!r} exists in workflow {wid!r}"}), []
         # A later process (a resume) registers the task again: it starts over.
-        return self._change_task(wid, tid, body, status, sequence, old, fresh=True)
+        return self._change_task(wid, tid, body, status, sequence, old, 200, fresh=True)
 
     def _update_task(
         self, wid: str, tid: str, body: dict[str, Any], sequence: int | None
@@ -333,44 +469,12 @@ class Batch:
         status: str | None = body.get("status")
         if not self._has_workflow(wid):
             return (404, {"error": f"no workflow {wid!r}"}), []
-        query = _LOCK_TASK if self.conn.dialect.name != "sqlite" else _SELECT_TASK
-        old = self.conn.execute(query, {"w": wid, "t": tid}).first()
-        if old is None:
-            if self.strict:
-                return (404, {"error": f"no task {tid!r} in workflow {wid!r}"}), []
-            return self._insert_task(wid, tid, body, status, sequence, 200)
-        if _stale(sequence, old.seq):
+        old = self._task(wid, tid)
+        if old is None and self.strict:
+            return (404, {"error": f"no task {tid!r} in workflow {wid!r}"}), []
+        if old is not None and _stale(sequence, old.seq):
             return (200, {"ignored": "stale"}), []
-        return self._change_task(wid, tid, body, status, sequence, old, fresh=False)
-
-    def _insert_task(
-        self,
-        wid: str,
-        tid: str,
-        body: dict[str, Any],
-        status: str | None,
-        sequence: int | None,
-        code: int,
-    ) -> tuple[Reply, list[Change]]:
-        data = _data(body, tid, None)
-        started, finished = _times(status, self.now, None) if status else (None, None)
-        self.conn.execute(
-            _INSERT_TASK,
-            {
-                "workflow_id": wid,
-                "id": tid,
-                "position": task_position(tid),
-                "status": status or "Not started",
-                "seq": sequence,
-                "data": json.dumps(data, allow_nan=False),
-                "created_at": self.now,
-                "updated_at": self.now,
-                "started_at": started,
-                "finished_at": finished,
-            },
-        )
-        self._after_task(wid, tid, status)
-        return (code, {**data, "id": tid, "status": status or "Not started"}), [(wid, tid)]
+        return self._change_task(wid, tid, body, status, sequence, old, 200)
 
     def _change_task(
         self,
@@ -379,34 +483,29 @@ class Batch:
         body: dict[str, Any],
         status: str | None,
         sequence: int | None,
-        old: Any,
-        fresh: bool,
+        old: _Task | None,
+        code: int,
+        fresh: bool = False,
     ) -> tuple[Reply, list[Change]]:
-        data = _data(body, tid, None if fresh else json.loads(old.data))
-        if status is None:
-            status_now, started, finished = old.status, old.started_at, old.finished_at
+        if old is None:
+            task = self._tasks[(wid, tid)] = _Task(
+                None, None, None, None, "Not started", in_db=False
+            )
+            task.data = {}
         else:
-            status_now = status
-            started, finished = _times(status, self.now, None if fresh else old.started_at)
-        self.conn.execute(
-            _UPDATE_TASK,
-            {
-                "w": wid,
-                "t": tid,
-                "status": status_now,
-                "seq": _new_seq(sequence, old.seq),
-                "data": json.dumps(data, allow_nan=False),
-                "now": self.now,
-                "started": started,
-                "finished": finished,
-            },
-        )
-        self._after_task(wid, tid, status)
-        return (200, {**data, "id": tid, "status": status_now}), [(wid, tid)]
-
-    def _after_task(self, wid: str, tid: str, status: str | None) -> None:
+            task = old
+            if fresh:
+                task.data, task.started = {}, None
+        data = _data(body, tid, task.loaded())
+        task.data = data
+        if status is not None:
+            task.status = status
+            task.started, task.finished = _times(status, self.now, task.started)
+        task.seq = _new_seq(sequence, task.seq)
+        task.dirty = True
         if status is not None:
             self._history.append(
                 {"workflow_id": wid, "task_id": tid, "status": status, "at": self.now}
             )
         self._touched.add(wid)
+        return (code, {**data, "id": tid, "status": task.status}), [(wid, tid)]
