@@ -29,8 +29,20 @@ def _log(message: str) -> None:
 
 
 def _dashboard(db: str) -> list[str]:
-    return [sys.executable, "-m", "dotflow.dashboard", "--db", db, "--port", "0",
-            "--runner-token", TOKEN, "--viewer-token", VIEWER, "--quiet"]
+    return [
+        sys.executable,
+        "-m",
+        "dotflow.dashboard",
+        "--db",
+        db,
+        "--port",
+        "0",
+        "--runner-token",
+        TOKEN,
+        "--viewer-token",
+        VIEWER,
+        "--quiet",
+    ]
 
 
 def _floor() -> list[str]:
@@ -43,8 +55,9 @@ class Served:
     def __init__(self, command: list[str]) -> None:
         begun = time.perf_counter()
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": ""}
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True, env=env)
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
         line = self.process.stdout.readline()  # type: ignore[union-attr]
         self.url = next(w for w in line.split() if w.startswith("http://"))
         deadline = time.monotonic() + 30
@@ -82,8 +95,10 @@ def measure_start(repeats: int, folder: Path) -> dict[str, Any]:
     """Spawn to first answer: the dashboard (fresh SQLite file), the floor, ``python -c pass``."""
     figures: dict[str, list[float]] = {"dashboard": [], "floor": [], "python": []}
     for n in range(repeats):
-        for name, command in (("dashboard", _dashboard(f"sqlite:///{folder}/start-{n}.db")),
-                              ("floor", _floor())):
+        for name, command in (
+            ("dashboard", _dashboard(f"sqlite:///{folder}/start-{n}.db")),
+            ("floor", _floor()),
+        ):
             served = Served(command)
             figures[name].append(served.started_s)
             served.stop()
@@ -98,8 +113,9 @@ def count_back(url: str, runners: int) -> int:
     conn = Connection(url)
     total = 0
     for index in range(runners):
-        code, body = conn.send("GET", f"/api/workflows/bench-{index}",
-                               headers={"X-Viewer-Token": VIEWER})
+        code, body = conn.send(
+            "GET", f"/api/workflows/bench-{index}", headers={"X-Viewer-Token": VIEWER}
+        )
         if code == 200:
             total += sum(len(task["history"]) for task in json.loads(body)["tasks"])
     conn.close()
@@ -114,12 +130,20 @@ def measure_page(url: str, tasks: int, repeats: int) -> dict[str, float]:
     conn.send("POST", "/workflows", {"id": wid}, head)
     conn.send("PATCH", f"/workflows/{wid}", {"status": "In progress"}, head)
     for tid in range(1, tasks + 1):
-        conn.send("POST", f"/workflows/{wid}/tasks", {"id": tid, "step": f"s{tid}",
-                                                       "status": "Not started"}, head)
+        conn.send(
+            "POST",
+            f"/workflows/{wid}/tasks",
+            {"id": tid, "step": f"s{tid}", "status": "Not started"},
+            head,
+        )
     for tid in range(1, tasks + 1):
         for status in ("In progress", "Completed"):
-            body = {"task_id": tid, "status": status, "duration": 0.5,
-                    "current_context": {"rows": list(range(20)), "name": f"task {tid}"}}
+            body = {
+                "task_id": tid,
+                "status": status,
+                "duration": 0.5,
+                "current_context": {"rows": list(range(20)), "name": f"task {tid}"},
+            }
             conn.send("PATCH", f"/workflows/{wid}/tasks/{tid}", body, head)
     conn.send("PATCH", f"/workflows/{wid}", {"status": "Completed"}, head)
     read = {"X-Viewer-Token": VIEWER}
@@ -132,7 +156,9 @@ def measure_page(url: str, tasks: int, repeats: int) -> dict[str, float]:
             assert code == 200 and body
     conn.close()
     return {key: statistics.median(values) for key, values in times.items()} | {
-        "page_max_ms": max(times["page_ms"]), "page_bytes": float(len(body))}
+        "page_max_ms": max(times["page_ms"]),
+        "page_bytes": float(len(body)),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,8 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     runners = 20
     tasks = 250 if args.quick else 2500  # x 2 events x 20 runners
-    document: dict[str, Any] = {"runners": runners, "events_target": runners * tasks * 2,
-                                "load": os.getloadavg(), "cpus": os.cpu_count()}
+    document: dict[str, Any] = {
+        "runners": runners,
+        "events_target": runners * tasks * 2,
+        "load": os.getloadavg(),
+        "cpus": os.cpu_count(),
+    }
     with tempfile.TemporaryDirectory() as folder:
         _log("start times")
         document["start_s"] = measure_start(3 if args.quick else 5, Path(folder))
@@ -173,22 +203,50 @@ def _report(d: dict[str, Any]) -> str:
     ing, floor, start, page = d["ingest"], d["floor"], d["start_s"], d["page"]
     lost = ing["events"] - d["counted_back"]
     rows = [
-        ("ingest (20 runners, SQLite)", f"{ing['events_per_s']:,.0f} events/s",
-         f"floor {floor['events_per_s']:,.0f}/s "
-         f"({ing['events_per_s'] / floor['events_per_s']:.2f}× of it)",
-         ing["events_per_s"] >= 2000, "≥ 2,000/s"),
-        ("ingest latency p99", f"{ing['p99_ms']:.1f} ms (p50 {ing['p50_ms']:.1f})",
-         f"floor p99 {floor['p99_ms']:.1f} ms", ing["p99_ms"] < 50, "< 50 ms"),
-        ("events lost", f"{lost} of {ing['events']:,} (failures {ing['failures']})", "",
-         lost == 0 and ing["failures"] == 0, "0"),
-        ("start to first answer", f"{start['dashboard'] * 1000:.0f} ms",
-         f"floor {start['floor'] * 1000:.0f} ms, python -c pass {start['python'] * 1000:.0f} ms",
-         start["dashboard"] < 1.0, "< 1 s"),
-        ("RSS after the ingest", f"{d['rss_after_mb']['VmRSS']:.1f} MB "
-         f"(peak {d['rss_after_mb']['VmHWM']:.1f}, idle {d['rss_idle_mb']['VmRSS']:.1f})", "",
-         d["rss_after_mb"]["VmRSS"] < 80, "< 80 MB"),
-        ("1,000-task workflow page", f"{page['page_ms']:.0f} ms (max {page['page_max_ms']:.0f})",
-         f"JSON {page['json_ms']:.0f} ms", page["page_ms"] < 300, "< 300 ms"),
+        (
+            "ingest (20 runners, SQLite)",
+            f"{ing['events_per_s']:,.0f} events/s",
+            f"floor {floor['events_per_s']:,.0f}/s "
+            f"({ing['events_per_s'] / floor['events_per_s']:.2f}× of it)",
+            ing["events_per_s"] >= 2000,
+            "≥ 2,000/s",
+        ),
+        (
+            "ingest latency p99",
+            f"{ing['p99_ms']:.1f} ms (p50 {ing['p50_ms']:.1f})",
+            f"floor p99 {floor['p99_ms']:.1f} ms",
+            ing["p99_ms"] < 50,
+            "< 50 ms",
+        ),
+        (
+            "events lost",
+            f"{lost} of {ing['events']:,} (failures {ing['failures']})",
+            "",
+            lost == 0 and ing["failures"] == 0,
+            "0",
+        ),
+        (
+            "start to first answer",
+            f"{start['dashboard'] * 1000:.0f} ms",
+            f"floor {start['floor'] * 1000:.0f} ms, python -c pass {start['python'] * 1000:.0f} ms",
+            start["dashboard"] < 1.0,
+            "< 1 s",
+        ),
+        (
+            "RSS after the ingest",
+            f"{d['rss_after_mb']['VmRSS']:.1f} MB "
+            f"(peak {d['rss_after_mb']['VmHWM']:.1f}, idle {d['rss_idle_mb']['VmRSS']:.1f})",
+            "",
+            d["rss_after_mb"]["VmRSS"] < 80,
+            "< 80 MB",
+        ),
+        (
+            "1,000-task workflow page",
+            f"{page['page_ms']:.0f} ms (max {page['page_max_ms']:.0f})",
+            f"JSON {page['json_ms']:.0f} ms",
+            page["page_ms"] < 300,
+            "< 300 ms",
+        ),
     ]
     lines = [
         "# dotflow-dashboard benchmark",

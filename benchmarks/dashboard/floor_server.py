@@ -39,9 +39,7 @@ def main() -> None:
     sock.bind(("127.0.0.1", 0))
     sock.listen(2048)
     print(f"listening on http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
-    uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(
-        sockets=[sock]
-    )
+    uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
 
 
 if __name__ == "__main__":

@@ -22,8 +22,9 @@ class Connection:
         parts = urlsplit(url)
         self._conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
 
-    def send(self, method: str, path: str, body: Any = None,
-             headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    def send(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
         """Send one request; returns the status and body."""
         data = json.dumps(body).encode() if body is not None else None
         head = {"Content-Type": "application/json", **(headers or {})}
@@ -39,11 +40,18 @@ class Connection:
 def _task_body(wid: str, tid: int, status: str, sequence: int) -> dict[str, Any]:
     # What ServerAPI sends for a task: the task's result at the moment of the change.
     return {
-        "task_id": tid, "workflow_id": wid, "step": f"step_{tid}", "group_name": "default",
-        "status": status, "duration": 0.01 if status == "Completed" else None,
-        "retry_count": 0, "errors": [], "initial_context": None,
+        "task_id": tid,
+        "workflow_id": wid,
+        "step": f"step_{tid}",
+        "group_name": "default",
+        "status": status,
+        "duration": 0.01 if status == "Completed" else None,
+        "retry_count": 0,
+        "errors": [],
+        "initial_context": None,
         "current_context": {"rows": tid, "ok": True} if status == "Completed" else None,
-        "previous_context": None, "sequence": sequence,
+        "previous_context": None,
+        "sequence": sequence,
     }
 
 
@@ -59,15 +67,29 @@ def _runner(url: str, index: int, tasks: int, start: Any, out: Any) -> None:
     for tid in range(1, tasks + 1):
         for status in ("In progress", "Completed"):
             sequence += 1
-            head = {**headers, "X-Dotflow-Sequence": str(sequence),
-                    "Idempotency-Key": f"{wid}-{tid}-{status}"}
+            head = {
+                **headers,
+                "X-Dotflow-Sequence": str(sequence),
+                "Idempotency-Key": f"{wid}-{tid}-{status}",
+            }
             t0 = time.perf_counter()
-            code, _ = conn.send("PATCH", f"/workflows/{wid}/tasks/{tid}",
-                                _task_body(wid, tid, status, sequence), head)
+            code, _ = conn.send(
+                "PATCH",
+                f"/workflows/{wid}/tasks/{tid}",
+                _task_body(wid, tid, status, sequence),
+                head,
+            )
             latencies.append((time.perf_counter() - t0) * 1000)
             failures += code >= 300
-    out.put({"index": index, "latencies": latencies, "failures": failures,
-             "elapsed": time.perf_counter() - begun, "finished": time.perf_counter()})
+    out.put(
+        {
+            "index": index,
+            "latencies": latencies,
+            "failures": failures,
+            "elapsed": time.perf_counter() - begun,
+            "finished": time.perf_counter(),
+        }
+    )
     conn.close()
 
 

@@ -28,8 +28,11 @@ def texts(browser, selector: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SERVER_", "DOTFLOW_", "WORKFLOW_ID"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SERVER_", "DOTFLOW_", "WORKFLOW_ID"))
+    }
     env.update(extra)
     return env
 
@@ -47,9 +50,25 @@ def wait_until(check, timeout: float, what: str):  # type: ignore[no-untyped-def
 @pytest.fixture
 def dashboard(tmp_path: Path):  # type: ignore[no-untyped-def]
     process = subprocess.Popen(
-        [sys.executable, "-m", "dotflow.dashboard", "--db", f"sqlite:///{tmp_path / 'd.db'}",
-         "--port", "0", "--runner-token", RUNNER, "--viewer-token", VIEWER, "--quiet"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(), cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "dotflow.dashboard",
+            "--db",
+            f"sqlite:///{tmp_path / 'd.db'}",
+            "--port",
+            "0",
+            "--runner-token",
+            RUNNER,
+            "--viewer-token",
+            VIEWER,
+            "--quiet",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(),
+        cwd=tmp_path,
     )
     try:
         line = process.stdout.readline()  # type: ignore[union-attr]
@@ -71,17 +90,28 @@ def test_tasks_turn_completed_without_a_reload(dashboard: str, tmp_path: Path) -
     gate = tmp_path / "gate"
     run = subprocess.Popen(
         [sys.executable, "-m", "dotflow.cli", "start", "--workflow", "dashboard_steps.main"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-        env=clean_env(SERVER_BASE_URL=dashboard, SERVER_USER_TOKEN=RUNNER, WORKFLOW_ID=WID,
-                      DASHBOARD_GATE=str(gate), PYTHONPATH=str(HERE)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=clean_env(
+            SERVER_BASE_URL=dashboard,
+            SERVER_USER_TOKEN=RUNNER,
+            WORKFLOW_ID=WID,
+            DASHBOARD_GATE=str(gate),
+            PYTHONPATH=str(HERE),
+        ),
     )
     browser = chromium()
     try:
         api = f"{dashboard}/api/workflows/{WID}"
         wait_until(
-            lambda: (r := requests.get(api, headers={"X-Viewer-Token": VIEWER}, timeout=5)).ok
-            and len(r.json()["tasks"]) == 3,
-            60, "the run's three tasks on the dashboard",
+            lambda: (
+                (r := requests.get(api, headers={"X-Viewer-Token": VIEWER}, timeout=5)).ok
+                and len(r.json()["tasks"]) == 3
+            ),
+            60,
+            "the run's three tasks on the dashboard",
         )
         # Log in through the form, as a person would; the page opens on the running workflow.
         browser.get(f"{dashboard}/login?next=/workflows/{WID}")
@@ -98,7 +128,8 @@ def test_tasks_turn_completed_without_a_reload(dashboard: str, tmp_path: Path) -
         def all_completed() -> bool:
             shown = texts(browser, ".task-status")
             return shown == ["Completed"] * 3 and texts(browser, "#workflow-status") == [
-                "Completed"]
+                "Completed"
+            ]
 
         wait_until(all_completed, 90, "every task Completed on the page")
         assert browser.execute_script("return window.__sameDocument;") == "yes"

@@ -57,8 +57,12 @@ def _complete(answer: bytes) -> bool:
 def test_writes_need_the_runner_token(served: Backend) -> None:
     url = f"{served.url}/workflows"
     assert requests.post(url, json={"id": "w"}, timeout=5).status_code == 401
-    assert requests.post(url, json={"id": "w"}, headers={"X-User-Token": VIEWER},
-                         timeout=5).status_code == 401
+    assert (
+        requests.post(
+            url, json={"id": "w"}, headers={"X-User-Token": VIEWER}, timeout=5
+        ).status_code
+        == 401
+    )
     assert requests.post(url, json={"id": "w"}, headers=WRITE, timeout=5).status_code == 201
 
 
@@ -103,15 +107,24 @@ def test_bad_json_gets_a_400(served: Backend, body: bytes, message: str) -> None
 def test_the_sequence_header_and_body(served: Backend) -> None:
     url = f"{served.url}/workflows/w/tasks/1"
     head = {**WRITE, "X-Dotflow-Sequence": "20"}
-    assert requests.patch(url, json={"status": "Completed", "sequence": 20}, headers=head,
-                          timeout=5).status_code == 200
-    stale = requests.patch(url, json={"status": "In progress", "sequence": 19},
-                           headers={**WRITE, "X-Dotflow-Sequence": "19"}, timeout=5)
+    assert (
+        requests.patch(
+            url, json={"status": "Completed", "sequence": 20}, headers=head, timeout=5
+        ).status_code
+        == 200
+    )
+    stale = requests.patch(
+        url,
+        json={"status": "In progress", "sequence": 19},
+        headers={**WRITE, "X-Dotflow-Sequence": "19"},
+        timeout=5,
+    )
     assert stale.status_code == 200 and stale.json() == {"ignored": "stale"}
     differ = requests.patch(url, json={"status": "x", "sequence": 30}, headers=head, timeout=5)
     assert differ.status_code == 400 and "differ" in differ.json()["error"]
-    bad = requests.patch(url, json={"status": "x"}, headers={**WRITE, "X-Dotflow-Sequence": "-3"},
-                         timeout=5)
+    bad = requests.patch(
+        url, json={"status": "x"}, headers={**WRITE, "X-Dotflow-Sequence": "-3"}, timeout=5
+    )
     assert bad.status_code == 400
     shown = served.workflow("w")
     assert shown is not None and shown["tasks"][0]["history"] == ["Completed"]
@@ -132,12 +145,13 @@ def test_reads_need_the_viewer_token(served: Backend) -> None:
 
 def test_login_sets_an_httponly_cookie(served: Backend) -> None:
     with requests.Session() as browser:
-        wrong = browser.post(f"{served.url}/login", data={"token": "nope", "next": "/"},
-                             timeout=5)
+        wrong = browser.post(f"{served.url}/login", data={"token": "nope", "next": "/"}, timeout=5)
         assert wrong.status_code == 401 and "not the viewer token" in wrong.text
         done = browser.post(
-            f"{served.url}/login", data={"token": VIEWER, "next": "https://elsewhere/"},
-            allow_redirects=False, timeout=5,
+            f"{served.url}/login",
+            data={"token": VIEWER, "next": "https://elsewhere/"},
+            allow_redirects=False,
+            timeout=5,
         )
         assert done.status_code == 303 and done.headers["location"] == "/"
         cookie = done.headers["set-cookie"]
@@ -150,8 +164,12 @@ def test_login_sets_an_httponly_cookie(served: Backend) -> None:
 
 def test_tokens_never_reach_the_log(served: Backend, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    requests.post(f"{served.url}/workflows", json={"id": "w"},
-                  headers={"X-User-Token": "wrong-" + RUNNER}, timeout=5)
+    requests.post(
+        f"{served.url}/workflows",
+        json={"id": "w"},
+        headers={"X-User-Token": "wrong-" + RUNNER},
+        timeout=5,
+    )
     requests.post(f"{served.url}/workflows", json={"id": "w"}, headers=WRITE, timeout=5)
     requests.post(f"{served.url}/login", data={"token": VIEWER}, timeout=5)
     requests.get(f"{served.url}/api/workflows", headers={"X-Viewer-Token": VIEWER}, timeout=5)
@@ -164,8 +182,12 @@ def test_the_live_stream_tells_each_change(served: Backend) -> None:
     ready = threading.Event()
 
     def listen() -> None:
-        with requests.get(f"{served.url}/api/stream?workflow=w", stream=True, timeout=10,
-                          headers={"X-Viewer-Token": VIEWER}) as stream:
+        with requests.get(
+            f"{served.url}/api/stream?workflow=w",
+            stream=True,
+            timeout=10,
+            headers={"X-Viewer-Token": VIEWER},
+        ) as stream:
             name = None
             for line in stream.iter_lines(decode_unicode=True):
                 if line.startswith("event: "):
@@ -193,11 +215,23 @@ def test_pages_render_and_escape(served: Backend) -> None:
     http = requests.Session()
     http.headers.update({**WRITE, "X-Viewer-Token": VIEWER})
     http.patch(f"{served.url}/workflows/w/tasks/1", json={"status": "In progress"}, timeout=5)
-    http.patch(f"{served.url}/workflows/w/tasks/1",
-               json={"status": "Failed", "step": "<script>x</script>",
-                     "errors": [{"attempt": 1, "exception": "ValueError", "message": "boom",
-                                 "traceback": "Traceback ...\nValueError: boom"}],
-                     "current_context": {"rows": list(range(200))}}, timeout=5)
+    http.patch(
+        f"{served.url}/workflows/w/tasks/1",
+        json={
+            "status": "Failed",
+            "step": "<script>x</script>",
+            "errors": [
+                {
+                    "attempt": 1,
+                    "exception": "ValueError",
+                    "message": "boom",
+                    "traceback": "Traceback ...\nValueError: boom",
+                }
+            ],
+            "current_context": {"rows": list(range(200))},
+        },
+        timeout=5,
+    )
     listing = http.get(f"{served.url}/", timeout=5)
     assert listing.status_code == 200 and "/workflows/w" in listing.text
     page = http.get(f"{served.url}/workflows/w", timeout=5).text

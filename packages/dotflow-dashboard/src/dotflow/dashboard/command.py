@@ -159,6 +159,10 @@ def _serve(settings: Settings, host: str, port: int, quiet: bool) -> None:
         timeout_graceful_shutdown=2,
         lifespan="on",
     )
+    # The event loop releases the GIL on every socket call and must win it back from the writer
+    # thread; with the default 5 ms switch interval each reply could wait that long (the convoy
+    # effect). A shorter interval keeps replies prompt while the writer is busy.
+    sys.setswitchinterval(0.0005)
     # uvicorn stops gracefully on SIGINT/SIGTERM, then raises the signal again under the
     # handlers it found: with these, a requested stop ends the process with exit code 0.
     for signum in (signal.SIGINT, signal.SIGTERM):
