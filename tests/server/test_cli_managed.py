@@ -1,4 +1,4 @@
-"""Seed 002 end to end: real ``dotflow start`` processes against the reference backend.
+"""Seed 002 end to end: real ``dotflow start`` processes against the in-memory dashboard.
 
 Every row of the behaviour matrix and every acceptance criterion, plus the modes.
 """
