@@ -99,3 +99,41 @@ def test_the_database_outlives_a_restart(tmp_path: Path) -> None:
             process.send_signal(signal.SIGINT)
             process.communicate(timeout=30)
         assert process.returncode == 0
+
+
+def test_a_third_party_command_and_a_broken_one(tmp_path: Path) -> None:
+    # Two distributions installed in a folder on sys.path, declaring dotflow.commands.
+    site = tmp_path / "site"
+    (site / "hello_cmd.py").parent.mkdir(parents=True)
+    (site / "hello_cmd.py").write_text(
+        "import click\n\n@click.command()\ndef hello():\n    click.echo('hello from a plugin')\n"
+    )
+    for dist, line in (
+        ("hello_cmd-1.0", "hello = hello_cmd:hello"),
+        ("broken_cmd-1.0", "broken = no_such_module:command"),
+    ):
+        info = site / f"{dist}.dist-info"
+        info.mkdir()
+        name = dist.split("-")[0]
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+        (info / "entry_points.txt").write_text(f"[dotflow.commands]\n{line}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOTFLOW_")}
+    env["PYTHONPATH"] = str(site)
+
+    def dotflow(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "dotflow.cli", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            cwd=tmp_path,
+        )
+
+    listed = dotflow("--help")
+    assert "hello" in listed.stdout and "broken" in listed.stdout
+    assert dotflow("hello").stdout.strip() == "hello from a plugin"
+    broken = dotflow("broken")
+    assert broken.returncode == 1
+    assert "the command 'broken' of broken_cmd cannot be loaded" in broken.stderr
+    assert "Traceback" not in broken.stderr
