@@ -36,7 +36,8 @@ class Backend:
         delay_count: how many requests ``delay`` applies to.
         db: the database URL (default ``memory``).
         viewer_token: the token for pages and the read API (default: public reads).
-        max_events: how many events and idempotency keys to keep (the newest).
+        max_events: how many events and idempotency keys to keep (the newest; memory stays
+            bounded however long it runs).
         heartbeat: seconds between keep-alive comments on idle live streams.
     """
 
@@ -54,7 +55,7 @@ class Backend:
         delay_count: int | None = None,
         db: str = "memory",
         viewer_token: str | None = None,
-        max_events: int | None = 100_000,
+        max_events: int | None = 10_000,
         heartbeat: float = 15.0,
     ) -> None:
         self.settings = Settings(

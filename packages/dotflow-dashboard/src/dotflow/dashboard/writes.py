@@ -185,9 +185,9 @@ def _task_target(write: Write) -> tuple[str, str] | None:
         case "PATCH", ("workflows", wid, "tasks", tid):
             return wid, tid
         case "POST", ("workflows", wid, "tasks") if isinstance(write.body, dict):
-            tid = write.body.get("id")
-            if isinstance(tid, str | int) and not isinstance(tid, bool):
-                return wid, str(tid)
+            given = write.body.get("id")
+            if isinstance(given, str | int) and not isinstance(given, bool):
+                return wid, str(given)
     return None
 
 
