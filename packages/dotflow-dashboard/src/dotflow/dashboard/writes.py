@@ -508,4 +508,5 @@ class Batch:
                 {"workflow_id": wid, "task_id": tid, "status": status, "at": self.now}
             )
         self._touched.add(wid)
-        return (code, {**data, "id": tid, "status": task.status}), [(wid, tid)]
+        # A short answer: ServerAPI reads only the status code (the task: GET /api/workflows/).
+        return (code, {"id": tid, "task_id": data["task_id"], "status": task.status}), [(wid, tid)]
