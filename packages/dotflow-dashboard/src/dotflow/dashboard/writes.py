@@ -59,8 +59,10 @@ _TASKS_COLUMNS = (
     tasks.c.finished_at,
     tasks.c.status,
 )
+# One query per workflow of a batch: SQLite scans the whole table for a row-value IN
+# ((workflow_id, id) IN (...)), but searches the primary key for this form.
 _SELECT_TASKS = sa.select(*_TASKS_COLUMNS).where(
-    sa.tuple_(tasks.c.workflow_id, tasks.c.id).in_(_b("pairs", expanding=True))
+    tasks.c.workflow_id == _b("w"), tasks.c.id.in_(_b("ids", expanding=True))
 )
 _LOCK_TASKS = _SELECT_TASKS.with_for_update()
 _SELECT_REPLIES = sa.select(replies.c.key, replies.c.status, replies.c.body).where(
@@ -237,12 +239,15 @@ class Batch:
         if keys:
             for key, status, body in self.conn.execute(_SELECT_REPLIES, {"keys": keys}):
                 self._stored[key] = (int(status), json.loads(body))
-        pairs = list({p for p in map(_task_target, writes) if p is not None} - self._tasks.keys())
-        if pairs:
-            query = _LOCK_TASKS if self._lock else _SELECT_TASKS
-            for key in pairs:
-                self._tasks[key] = None
-            for row in self.conn.execute(query, {"pairs": pairs}):
+        wanted: dict[str, set[str]] = {}
+        for target in map(_task_target, writes):
+            if target is not None and target not in self._tasks:
+                wanted.setdefault(target[0], set()).add(target[1])
+        query = _LOCK_TASKS if self._lock else _SELECT_TASKS
+        for wid, ids in wanted.items():
+            for tid in ids:
+                self._tasks[(wid, tid)] = None
+            for row in self.conn.execute(query, {"w": wid, "ids": list(ids)}):
                 self._tasks[(row.workflow_id, row.id)] = _Task(
                     row.seq, row.data, row.started_at, row.finished_at, row.status, in_db=True
                 )
