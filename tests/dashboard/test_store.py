@@ -20,7 +20,7 @@ def task(store: Store, wid: str, tid: str, body: dict[str, object], **kw: object
     return store.apply(Write("PATCH", ("workflows", wid, "tasks", tid), body, **kw))  # type: ignore[arg-type]
 
 
-def test_a_run_as_servera_api_sends_it(store: Store) -> None:
+def test_a_run_as_server_api_sends_it(store: Store) -> None:
     assert post_workflow(store, "w")[0] == 201
     assert post_workflow(store, "w")[0] == 409
     for tid in ("1", "2", "10"):
