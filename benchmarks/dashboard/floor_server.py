@@ -35,7 +35,7 @@ def main() -> None:
             Route("/{path:path}", write, methods=["POST", "PATCH"]),
         ]
     )
-    sock = socket.socket()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY
     sock.bind(("127.0.0.1", 0))
     sock.listen(2048)
     print(f"listening on http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
