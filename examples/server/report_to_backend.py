@@ -1,4 +1,4 @@
-"""Report a run to the reference backend, wired by hand (the explicit pattern, no environment).
+"""Report a run to an in-memory dashboard, wired by hand (the explicit pattern, no environment).
 
 Run: python examples/server/report_to_backend.py
 """
@@ -7,8 +7,8 @@ Run: python examples/server/report_to_backend.py
 from pipeline import extract, load, transform
 
 from dotflow import Config, DotFlow
+from dotflow.dashboard import Backend
 from dotflow.server import ServerAPI
-from dotflow.server.backend import Backend
 
 if __name__ == "__main__":
     with Backend(token="dev-token") as backend:

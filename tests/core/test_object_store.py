@@ -155,3 +155,26 @@ def test_an_adapters_own_error_passes_through_unwrapped() -> None:
         storage.delete_prefix("locked/")
     assert caught.value.__cause__ is None
     assert storage.list_keys("locked/") == ["locked/1"]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "message"),
+    [
+        ("team\x7fruns/", "control characters"),
+        ("team/\x00/", "control characters"),
+        ("a" * 769, r"prefix too long \(770 bytes"),
+        ("é" * 400, r"prefix too long \(801 bytes"),
+        ("caf\udce9/", "lone surrogate"),
+    ],
+)
+def test_prefixes_the_object_stores_would_refuse_are_refused_first(
+    prefix: str, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        StorageMemory(bucket="b", prefix=prefix)
+
+
+def test_a_prefix_that_leaves_room_for_keys_is_accepted() -> None:
+    prefix = "p" * 767 + "/"
+    storage = StorageMemory(bucket="b", prefix=prefix)
+    assert len(storage.object_name("w" * 200 + "/fingerprint").encode()) <= 1024

@@ -149,7 +149,11 @@ def test_non_json_results_are_described_in_reports() -> None:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
     lambda children: (
         st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4)
     ),
@@ -224,3 +228,32 @@ def test_a_returned_context_is_completed_on_a_copy_never_in_place() -> None:
     fresh = DotFlow()
     fresh.task.add(step=echo)
     assert fresh.result_context()[0].task_id is None
+
+
+def test_the_result_of_a_self_referencing_value_says_why_it_has_no_json_form() -> None:
+    @action
+    def loop() -> list:
+        value: list = [1]
+        value.append(value)
+        return value
+
+    workflow = DotFlow()  # in memory: the value itself is kept
+    workflow.task.add(step=loop)
+    workflow.start()
+    shown = json.loads(workflow.result().to_json())["tasks"][0]["current_context"]
+    assert shown["unserializable"] is True and "self-referencing" in shown["reason"]
+
+
+@pytest.mark.parametrize("value", [float("nan"), [float("inf")], "caf\udce9"])
+def test_the_result_json_is_standard_and_encodable(value) -> None:
+    @action
+    def give():
+        return value
+
+    workflow = DotFlow()
+    workflow.task.add(step=give)
+    workflow.start()
+    text = workflow.result().to_json()
+    text.encode("utf-8")
+    shown = json.loads(text, parse_constant=lambda token: pytest.fail(token))
+    assert shown["tasks"][0]["current_context"]["unserializable"] is True

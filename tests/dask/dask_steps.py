@@ -7,6 +7,7 @@ import os
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 from dotflow import Context, action
 
@@ -176,3 +177,11 @@ def stopped_runs() -> list[str]:
     from dotflow.dask import worker
 
     return list(worker._stopped)
+
+
+@action
+def self_referencing() -> list[Any]:
+    """A result that contains itself (issue 13, item 1)."""
+    value: list[Any] = [1]
+    value.append(value)
+    return value

@@ -55,3 +55,15 @@ def test_without_resume_everything_runs_again(tmp_path: Path) -> None:
     _workflow(tmp_path).start(mode="dask")
     _workflow(tmp_path).start(mode="dask")
     assert sorted((tmp_path / "ran.log").read_text().split()) == ["a", "a", "b", "b", "c", "c"]
+
+
+def test_a_self_referencing_result_fails_its_task_at_once(tmp_path: Path) -> None:
+    # Issue 13, item 1: it travels back from the worker (pickle keeps the cycle) and the file
+    # storage refuses it with a clear error instead of hanging.
+    workflow = DotFlow(config=Config(storage=StorageFile(tmp_path / "out")), workflow_id="cyc")
+    workflow.task.add(step=steps.self_referencing)
+    run = workflow.start(mode="dask")
+    (task,) = run.tasks
+    assert task.status is TypeStatus.FAILED
+    assert task.errors[-1].exception == "NotJSONSerializableError"
+    assert "self-referencing" in task.errors[-1].message

@@ -21,6 +21,7 @@ OWNED = {
     "dotflow-cron": "dotflow/cron/",
     "dotflow-dask": "dotflow/dask/",
     "dotflow-otel": "dotflow/otel/",
+    "dotflow-dashboard": "dotflow/dashboard/",
 }
 ADAPTER_FOLDERS = tuple(folder for folder in OWNED.values() if folder)
 
@@ -159,3 +160,14 @@ def test_core_and_one_adapter_is_a_complete_install(
     )
     done = subprocess.run([str(python), "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "ok" in done.stdout, done.stderr
+
+
+def test_dashboard_wheel_ships_its_pages(wheels: dict[str, Path]) -> None:
+    files = _files(wheels["dotflow-dashboard"])
+    for name in (
+        "templates/workflow.html",
+        "templates/_workflow.html",
+        "static/dashboard.js",
+        "static/dashboard.css",
+    ):
+        assert f"dotflow/dashboard/{name}" in files

@@ -36,7 +36,17 @@ def api(httpserver: HTTPServer) -> HTTPServer:
 
 
 def calls(httpserver: HTTPServer) -> list[tuple[str, str, dict[str, Any]]]:
-    return [(r.method, r.path, json.loads(r.data)) for r, _ in httpserver.log]
+    """Every request as (method, path, body), without the per-workflow ``sequence`` number our
+    client adds to the seed's payload (checked here to increase in the order sent)."""
+    sent = []
+    sequences = []
+    for request, _ in httpserver.log:
+        body = json.loads(request.data)
+        sequences.append(body.pop("sequence"))
+        assert request.headers["X-Dotflow-Sequence"] == str(sequences[-1])
+        sent.append((request.method, request.path, body))
+    assert sequences == sorted(set(sequences))
+    return sent
 
 
 @action

@@ -1,4 +1,4 @@
-"""Fixtures for dotflow-server: the reference backend and a URL where nothing listens."""
+"""Fixtures for dotflow-server: the in-memory dashboard backend and a URL where nothing listens."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ if HERE not in sys.path:
 
 from server_helpers import TOKEN  # type: ignore[import-not-found]  # noqa: E402
 
-from dotflow.server.backend import Backend  # noqa: E402
+from dotflow.dashboard import Backend  # noqa: E402
 
 
 @pytest.fixture
 def backend() -> Iterator[Backend]:
-    """The reference backend on a free port, accepting only ``TOKEN``."""
+    """The in-memory dashboard (dotflow-dashboard) on a free port, accepting only ``TOKEN``."""
     server = Backend(token=TOKEN).start()
     yield server
     server.stop()

@@ -74,7 +74,7 @@ def wait_until_seen(task):
     import json
     import urllib.request
 
-    url = f"{os.environ['SERVER_BASE_URL']}/workflows/{task.workflow_id}"
+    url = f"{os.environ['SERVER_BASE_URL']}/api/workflows/{task.workflow_id}"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:

@@ -38,13 +38,15 @@ def bodies(httpserver: HTTPServer) -> list[dict]:
 
 def test_create_workflow_posts_its_id(httpserver: HTTPServer) -> None:
     httpserver.expect_ordered_request(
-        "/workflows", method="POST", json={"id": "wf-1"}, headers={"X-User-Token": TOKEN}
+        "/workflows", method="POST", headers={"X-User-Token": TOKEN}
     ).respond_with_json({"id": "wf-1"}, status=201)
     api = api_for(httpserver)
     api.create_workflow("wf-1")
     assert api.flush() is True
     httpserver.check_assertions()
     request = httpserver.log[0][0]
+    sequence = int(request.headers["X-Dotflow-Sequence"])
+    assert json.loads(request.data) == {"id": "wf-1", "sequence": sequence}
     assert request.headers["Content-Type"] == "application/json"
     assert len(request.headers["Idempotency-Key"]) == 32
     assert api.stats().sent == 1
@@ -54,18 +56,21 @@ def test_update_workflow_patches_its_status(httpserver: HTTPServer) -> None:
     httpserver.expect_ordered_request(
         "/workflows/wf-1",
         method="PATCH",
-        json={"status": "In progress"},
         headers={"X-User-Token": TOKEN},
     ).respond_with_json({})
-    httpserver.expect_ordered_request(
-        "/workflows/wf-1", method="PATCH", json={"status": "Failed"}
-    ).respond_with_json({})
+    httpserver.expect_ordered_request("/workflows/wf-1", method="PATCH").respond_with_json({})
     api = api_for(httpserver)
     api.update_workflow("wf-1", WorkflowStatus.IN_PROGRESS)
     api.update_workflow("wf-1", WorkflowStatus.FAILED)
     api.flush()
     httpserver.check_assertions()
     assert len(httpserver.log) == 2
+    sent = bodies(httpserver)
+    assert [{k: v for k, v in b.items() if k != "sequence"} for b in sent] == [
+        {"status": "In progress"},
+        {"status": "Failed"},
+    ]
+    assert sent[0]["sequence"] < sent[1]["sequence"]
 
 
 def test_task_payloads_follow_seed_002(httpserver: HTTPServer) -> None:
@@ -126,7 +131,7 @@ def test_a_whole_run_in_order(httpserver: HTTPServer) -> None:
     httpserver.check_assertions()
     assert len(httpserver.log) == 1 + len(expected)
     sent = bodies(httpserver)
-    assert sent[0] == {"id": wid}
+    assert sent[0] == {"id": wid, "sequence": sent[0]["sequence"]}
     assert [body.get("status") for body in sent[1:]] == [status for _, _, status in expected]
     assert sent[5]["current_context"] == {"rows": 3}
     assert sent[7]["previous_context"] == {"rows": 3}

@@ -1,4 +1,4 @@
-"""The reference backend: endpoints, token check, idempotency, faults, and its command."""
+"""The in-memory dashboard as ServerAPI's backend: endpoints, token, idempotency, faults."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 import requests
 from server_helpers import TOKEN, clean_env  # type: ignore[import-not-found]
 
-from dotflow.server.backend import Backend
+from dotflow.dashboard import Backend
 
 HEADERS = {"X-User-Token": TOKEN}
 
@@ -53,14 +53,16 @@ def test_a_run_as_a_person_watches_it(backend: Backend) -> None:
                 f"{backend.url}/workflows/w/tasks/1", json={"status": status}, timeout=5
             ).ok
         assert http.patch(f"{backend.url}/workflows/w", json={"status": "Completed"}, timeout=5).ok
-    shown = requests.get(f"{backend.url}/workflows/w", timeout=5).json()
+    shown = requests.get(f"{backend.url}/api/workflows/w", timeout=5).json()
     assert shown["status"] == "Completed" and shown["history"] == ["Completed"]
     assert shown["tasks"][0]["history"] == ["Not started", "In progress", "Completed"]
     assert shown["tasks"][0]["step"] == "s"
-    assert requests.get(f"{backend.url}/workflows", timeout=5).json() == {"workflows": ["w"]}
-    events = requests.get(f"{backend.url}/events", timeout=5).json()["events"]
+    listed = requests.get(f"{backend.url}/api/workflows", timeout=5).json()["workflows"]
+    assert [w["id"] for w in listed] == ["w"]
+    assert listed[0]["task_counts"] == {"Completed": 1}
+    events = requests.get(f"{backend.url}/api/events", timeout=5).json()["events"]
     assert [e["seq"] for e in events] == [1, 2, 3, 4, 5]
-    assert requests.get(f"{backend.url}/workflows/nope", timeout=5).status_code == 404
+    assert requests.get(f"{backend.url}/api/workflows/nope", timeout=5).status_code == 404
 
 
 def test_unknown_workflows_are_created_on_sight_unless_strict(backend: Backend) -> None:
@@ -144,11 +146,14 @@ def test_the_command_serves_until_terminated(tmp_path) -> None:
         [
             sys.executable,
             "-m",
-            "dotflow.server.backend",
+            "dotflow.dashboard",
+            "--db",
+            "memory",
             "--port",
             "0",
-            "--token",
+            "--runner-token",
             TOKEN,
+            "--public-read",
             "--quiet",
         ],
         stdout=subprocess.PIPE,
@@ -159,11 +164,11 @@ def test_the_command_serves_until_terminated(tmp_path) -> None:
     )
     try:
         line = process.stdout.readline()
-        assert line.startswith("dotflow backend listening on http://127.0.0.1:"), line
-        url = line.split()[-1]
+        assert line.startswith("dotflow dashboard listening on http://127.0.0.1:"), line
+        url = line.split()[4]
         reply = requests.post(f"{url}/workflows", json={"id": "w"}, headers=HEADERS, timeout=5)
         assert reply.status_code == 201
-        assert requests.get(f"{url}/workflows/w", timeout=5).json()["id"] == "w"
+        assert requests.get(f"{url}/api/workflows/w", timeout=5).json()["id"] == "w"
     finally:
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=20)
@@ -173,11 +178,11 @@ def test_the_command_serves_until_terminated(tmp_path) -> None:
 
 def test_the_command_help(tmp_path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "dotflow.server.backend", "--help"],
+        [sys.executable, "-m", "dotflow.dashboard", "--help"],
         capture_output=True,
         text=True,
         timeout=30,
         env=clean_env(),
         cwd=tmp_path,
     )
-    assert done.returncode == 0 and "--token" in done.stdout
+    assert done.returncode == 0 and "--runner-token" in done.stdout

@@ -1,4 +1,4 @@
-"""Seed 002 end to end: real ``dotflow start`` processes against the reference backend.
+"""Seed 002 end to end: real ``dotflow start`` processes against the in-memory dashboard.
 
 Every row of the behaviour matrix and every acceptance criterion, plus the modes.
 """
@@ -18,7 +18,7 @@ from server_helpers import (  # type: ignore[import-not-found]
     summary,
 )
 
-from dotflow.server.backend import Backend
+from dotflow.dashboard import Backend
 
 WID = "0545d4ca-99d1-4e65-a2eb-90f199773faf"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")

@@ -18,7 +18,7 @@ from server_helpers import (  # type: ignore[import-not-found]
     summary,
 )
 
-from dotflow.server.backend import Backend
+from dotflow.dashboard import Backend
 
 WID = "fault-run"
 STEPS = ["server_steps.hello", "server_steps.double", "server_steps.hello"]

@@ -14,8 +14,8 @@ from pytest_httpserver import HTTPServer
 from server_helpers import TOKEN, clean_env, run, summary  # type: ignore[import-not-found]
 
 from dotflow import Config, DotFlow, WorkflowStatus, action
+from dotflow.dashboard import Backend
 from dotflow.server import ServerAPI, managed_settings
-from dotflow.server.backend import Backend
 
 FAST = {"backoff_base": 0.01, "backoff_max": 0.05, "timeout": 0.5, "flush_timeout": 5.0}
 

@@ -8,9 +8,9 @@ from server_helpers import TOKEN  # type: ignore[import-not-found]
 from dotflow import Config
 from dotflow.core.exceptions import InvalidWorkflowIdError
 from dotflow.core.managed import HalfConfiguredWarning
+from dotflow.dashboard import Backend
 from dotflow.providers import ServerDefault, StorageFile
 from dotflow.server import ServerAPI, managed_settings, managed_workflow
-from dotflow.server.backend import Backend
 
 URL = "http://127.0.0.1:9/api/v1"
 

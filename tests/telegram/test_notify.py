@@ -93,8 +93,24 @@ def test_repr_and_pickle_keep_the_token_out_of_sight() -> None:
         "NotifyTelegram(chat_id='@alerts', notification_type=['FAILED'], "
         "base_url='http://127.0.0.1:8081')"
     )
-    copy = pickle.loads(pickle.dumps(notify))
+    data = pickle.dumps(notify)
+    assert TEST_TOKEN.encode() not in data  # the token is never pickled
+    for part in TEST_TOKEN.split(":"):
+        assert part.encode() not in data
+    copy = pickle.loads(data)
     assert repr(copy) == repr(notify) and copy is not notify
+
+
+def test_an_unpickled_copy_sends_nothing_and_says_why(
+    bot_api: FakeBotApi, make_notify: Callable[..., NotifyTelegram], caplog
+) -> None:
+    copy = pickle.loads(pickle.dumps(make_notify()))
+    workflow = DotFlow(config=Config(notify=copy))
+    workflow.task.add(step=extract)
+    workflow.start()
+    assert bot_api.sent() == []
+    assert caplog.text.count("unpickled copy, which has no token") == 1
+    assert copy.flush() is True and copy.pending == 0
 
 
 # -- filtering in a workflow ------------------------------------------------------------------
@@ -202,3 +218,30 @@ def test_escaped_user_data_is_accepted_by_the_bot_api(
     (text,) = bot_api.texts()
     assert plain_text(text).endswith(f"Result:\n{nasty}")
     assert not [c for c in bot_api.calls if c.status != 200]
+
+
+# -- values that have no plain text form (issue 13, items 1 and 3) ----------------------------
+
+
+def test_a_failure_about_an_undecodable_file_name_is_still_delivered(
+    bot_api: FakeBotApi, make_notify: Callable[..., NotifyTelegram]
+) -> None:
+    @action
+    def read_listing() -> None:
+        # os.listdir gives this for a file name that is not UTF-8.
+        raise FileNotFoundError(2, "No such file", "caf\udce9.txt")
+
+    notify = make_notify(notification_type=TypeStatus.FAILED)
+    workflow = DotFlow(config=Config(notify=notify))
+    workflow.task.add(step=read_listing)
+    workflow.start()
+
+    (call,) = bot_api.sent()
+    assert "caf\\udce9.txt" in plain_text(call.params["text"])
+
+
+def test_a_self_referencing_result_is_shown() -> None:
+    value: list[Any] = [1]
+    value.append(value)
+    task = _task(TypeStatus.COMPLETED, current_context=Context(value))
+    assert "[1, [...]]" in build_message(task, show_result=True)

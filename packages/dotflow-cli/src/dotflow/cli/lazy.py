@@ -1,20 +1,51 @@
 """A Click group that imports a subcommand's module only when that subcommand runs.
 
 ``dotflow --help`` lists the commands from their one-line summaries kept here, so it imports no
-command module, adapter or entry point.
+command module or adapter. Other distributions add commands through the ``dotflow.commands``
+entry-point group (``name = "module:click_command"``); ``--help`` lists them from the metadata
+files alone and imports one only when it runs.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import sys
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-__all__ = ["LazyGroup"]
+if TYPE_CHECKING:
+    from dotflow.core.entry_points import EntryPoint
+
+__all__ = ["PLUGIN_GROUP", "LazyGroup"]
+
+PLUGIN_GROUP = "dotflow.commands"
+
+
+@functools.cache
+def _plugin_commands() -> dict[str, EntryPoint]:
+    # Reads the installed distributions' entry_points.txt files; imports none of them.
+    from dotflow.core.entry_points import entry_points
+
+    return {ep.name: ep for ep in entry_points({PLUGIN_GROUP})}
+
+
+def _load_plugin(ep: EntryPoint) -> click.Command:
+    try:
+        command = ep.load()
+    except Exception as error:
+        msg = (
+            f"the command {ep.name!r} of {ep.distribution} cannot be loaded "
+            f"({type(error).__name__}: {error}); reinstall or upgrade {ep.distribution}"
+        )
+        raise click.ClickException(msg) from error
+    if not isinstance(command, click.Command):
+        msg = f"{ep.value} ({ep.distribution}) is not a click command"
+        raise click.ClickException(msg)
+    return command
 
 
 def _silence_stdout() -> None:
@@ -39,7 +70,7 @@ class LazyGroup(click.Group):
         self.lazy_commands = lazy_commands
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+        return sorted({*super().list_commands(ctx), *self.lazy_commands, *_plugin_commands()})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy_commands:
@@ -50,10 +81,16 @@ class LazyGroup(click.Group):
                 msg = f"{path} is not a click command"
                 raise TypeError(msg)
             return command
-        return super().get_command(ctx, cmd_name)
+        found = super().get_command(ctx, cmd_name)
+        if found is None and cmd_name in _plugin_commands():
+            found = _load_plugin(_plugin_commands()[cmd_name])
+        return found
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, self.lazy_commands[name][1]) for name in sorted(self.lazy_commands)]
+        helps = {name: summary for name, (_, summary) in self.lazy_commands.items()}
+        for name, ep in _plugin_commands().items():
+            helps.setdefault(name, f"Provided by {ep.distribution} (see its --help).")
+        rows = sorted(helps.items())
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import functools
+import math
+import threading
 from collections.abc import Callable
 from typing import Any, overload
 
-__all__ = ["Action", "action", "action_methods", "is_class_step"]
+__all__ = ["MAX_WAIT", "Action", "action", "action_methods", "is_class_step", "seconds"]
+
+#: The longest wait the platform can do in one call (``threading.TIMEOUT_MAX``, about 292 years
+#: on Linux); longer timeouts and delays are clamped to it instead of failing with OverflowError.
+MAX_WAIT = threading.TIMEOUT_MAX
 
 _INJECTABLE = ("previous_context", "initial_context", "task")
 _CO_VARKEYWORDS = 0x08
@@ -30,6 +36,35 @@ def _injected_names(func: Callable[..., Any]) -> tuple[tuple[str, ...], bool]:
         is_async = inspect.iscoroutinefunction(func)
     wanted = tuple(n for n in _INJECTABLE if var_kw or n in names)
     return wanted, is_async
+
+
+def seconds(name: str, value: Any, infinite_means: str = "") -> float:
+    """``value`` checked as a number of seconds >= 0 and clamped to :data:`MAX_WAIT`.
+
+    Args:
+        name: the argument, for the message.
+        value: what the user gave.
+        infinite_means: what ``float("inf")`` stands for (``"no limit"``: returns 0); ``""``
+            refuses it.
+
+    Raises:
+        ValueError: not a number, negative, NaN, or an infinity that means nothing here.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        msg = f"@action({name}={value!r}): expected a number of seconds >= 0"
+        raise ValueError(msg)
+    if math.isnan(value):
+        msg = f"@action({name}=nan): NaN is not a number of seconds; give a number >= 0"
+        raise ValueError(msg)
+    if value < 0:
+        msg = f"@action({name}={value!r}): expected a number of seconds >= 0"
+        raise ValueError(msg)
+    if math.isinf(value):
+        if not infinite_means:
+            msg = f"@action({name}=inf): expected a finite number of seconds >= 0"
+            raise ValueError(msg)
+        return 0.0
+    return min(float(value), MAX_WAIT)
 
 
 class Action:
@@ -73,14 +108,10 @@ class Action:
         if isinstance(retry, bool) or not isinstance(retry, int) or retry < 1:
             msg = f"@action(retry={retry!r}): retry is the total number of attempts, an int >= 1"
             raise ValueError(msg)
-        for name, value in (("timeout", timeout), ("retry_delay", retry_delay)):
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                msg = f"@action({name}={value!r}): expected a number of seconds >= 0"
-                raise ValueError(msg)
         self.func = func
         self.retry = retry
-        self.timeout = float(timeout)
-        self.retry_delay = float(retry_delay)
+        self.timeout = seconds("timeout", timeout, infinite_means="no limit")
+        self.retry_delay = seconds("retry_delay", retry_delay)
         self.backoff = bool(backoff)
         self.injected, self.is_async = _injected_names(func)
         functools.update_wrapper(self, func)
@@ -129,7 +160,8 @@ def action(
     Args:
         func: the function, when used as ``@action`` without arguments.
         retry: total number of attempts before the task fails.
-        timeout: seconds allowed per attempt (0 = no limit); a timed-out attempt is retried.
+        timeout: seconds allowed per attempt (0 or ``float("inf")`` = no limit); a timed-out
+            attempt is retried. Values beyond what the platform can wait are clamped.
         retry_delay: seconds to wait between attempts.
         backoff: double the delay after every failed attempt.
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from dotflow.core.action import Action, action_methods, is_class_step
+from dotflow.core.action import MAX_WAIT, Action, action_methods, is_class_step
 from dotflow.core.context import Context
 from dotflow.core.exceptions import TaskTimeoutError
 from dotflow.core.task import TaskError
@@ -34,6 +34,9 @@ class Outcome:
     retries: int = 0
     duration: float = 0.0
     failed: bool = False
+    #: A ``SystemExit`` or ``KeyboardInterrupt`` raised by the step: the task failed with it, and
+    #: the caller re-raises it once the task is finished (see :meth:`Runtime.run_task`).
+    interrupt: BaseException | None = None
 
 
 def compute(task: Task, on_retry: Callable[[], None], outcome: Outcome | None = None) -> Outcome:
@@ -58,6 +61,13 @@ def compute(task: Task, on_retry: Callable[[], None], outcome: Outcome | None = 
         outcome.value = value
     except _Failed:
         outcome.failed = True
+    except _Interrupted as stop:
+        outcome.failed = True
+        outcome.interrupt = stop.interrupt
+    except (SystemExit, KeyboardInterrupt) as interrupt:  # in a class step's constructor
+        outcome.errors.append(task_error(1, interrupt))
+        outcome.failed = True
+        outcome.interrupt = interrupt
     except Exception as error:  # a class step's constructor failed
         outcome.errors.append(task_error(1, error))
         outcome.failed = True
@@ -67,6 +77,14 @@ def compute(task: Task, on_retry: Callable[[], None], outcome: Outcome | None = 
 
 class _Failed(Exception):
     """Every attempt of one action failed; the errors are already in the outcome."""
+
+
+class _Interrupted(Exception):
+    """The step raised ``SystemExit``/``KeyboardInterrupt``: no more attempts; it is recorded."""
+
+    def __init__(self, interrupt: BaseException) -> None:
+        super().__init__()
+        self.interrupt = interrupt
 
 
 def _run_methods(instance: Any, task: Task, outcome: Outcome, on_retry: Callable[[], None]) -> Any:
@@ -103,19 +121,28 @@ def _attempts(
             return _call(step, args, kwargs)
         except Exception as error:
             outcome.errors.append(task_error(attempt, error))
+        except (SystemExit, KeyboardInterrupt) as interrupt:
+            # Not retried: the step (or the user) asked to stop. The task still ends Failed.
+            outcome.errors.append(task_error(attempt, interrupt))
+            raise _Interrupted(interrupt) from None
         if attempt < step.retry and delay > 0:
             time.sleep(delay)
             if step.backoff:
-                delay *= 2
+                delay = min(delay * 2, MAX_WAIT)
     raise _Failed
 
 
 def task_error(attempt: int, error: BaseException) -> TaskError:
     """The record of a failed attempt."""
+    message = str(error)
+    if isinstance(error, SystemExit):
+        message = f"the step called sys.exit({error.code!r}); the run stops"
+    elif isinstance(error, KeyboardInterrupt):
+        message = "interrupted (KeyboardInterrupt); the run stops"
     return TaskError(
         attempt=attempt,
         exception=type(error).__name__,
-        message=str(error),
+        message=message,
         traceback="".join(traceback.format_exception(error)),
     )
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from datetime import datetime
 from typing import Any
 
 from dotflow.core.context import Context
-from dotflow.core.exceptions import NotJSONSerializableError
+from dotflow.core.exceptions import NotJSONSerializableError, SelfReferencingValueError
 
 __all__ = ["check_key", "decode_context", "encode_context"]
 
@@ -44,12 +45,30 @@ def check_key(key: str) -> str:
 
 
 def _check_value(value: Any, where: str) -> None:
+    # Depth-first, without recursion (deep values must not hit the recursion limit). A container
+    # is pushed again with ``_LEAVE`` after its children, so ``on_path`` holds exactly the
+    # containers between the root and the item at hand: meeting one of them again is a cycle.
+    # A container reached twice without a cycle (shared, not self-referencing) is checked once.
     stack: list[tuple[Any, str]] = [(value, "result")]
+    on_path: set[int] = set()
+    checked: set[int] = set()
     while stack:
         item, path = stack.pop()
+        if path is _LEAVE:
+            on_path.discard(id(item))
+            checked.add(id(item))
+            continue
         kind = type(item)
         if kind in _SCALARS:
+            problem = _scalar_problem(item)
+            if problem:
+                raise NotJSONSerializableError(f"{where} {path}", item, problem)
             continue
+        if kind is list or kind is dict:
+            if id(item) in checked:
+                continue
+            _enter(item, path, where, on_path)
+            stack.append((item, _LEAVE))
         if kind is list:
             stack.extend((v, f"{path}[{i}]") for i, v in enumerate(item))
         elif kind is dict:
@@ -60,6 +79,9 @@ def _check_value(value: Any, where: str) -> None:
                         item,
                         f"dict key {k!r} is a {type(k).__name__}, not a str",
                     )
+                problem = _scalar_problem(k)
+                if problem:
+                    raise NotJSONSerializableError(f"{where} {path} (a key)", k, problem)
                 stack.append((v, f"{path}[{k!r}]"))
         elif kind is tuple:
             raise NotJSONSerializableError(
@@ -69,6 +91,60 @@ def _check_value(value: Any, where: str) -> None:
             raise NotJSONSerializableError(
                 f"{where} {path}", item, f"{kind.__name__} is not a JSON type"
             )
+
+
+#: Marks the second visit of a container in :func:`_check_value`'s stack (its children are done).
+_LEAVE: Any = object()
+
+
+def _enter(item: Any, path: str, where: str, on_path: set[int]) -> None:
+    """Note that the walk enters container ``item``; raise if it is already being walked."""
+    if id(item) in on_path:
+        raise SelfReferencingValueError(
+            f"{where} {path}",
+            item,
+            f"the {type(item).__name__} contains itself (it is self-referencing), so it has no "
+            "JSON form; return a copy without the cycle",
+        )
+    on_path.add(id(item))
+
+
+def _scalar_problem(item: Any) -> str:
+    """Why a JSON scalar cannot be written as standard JSON, or ``""`` when it can."""
+    kind = type(item)
+    if kind is float:
+        if item != item or item in (_INF, -_INF):
+            return (
+                f"{item!r} has no standard JSON form (JSON has no NaN or Infinity); "
+                "return None or a str such as 'nan'"
+            )
+    elif kind is str:
+        if not item.isascii():
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as error:
+                return (
+                    f"the str holds a lone surrogate ({item[error.start]!r} at index "
+                    f"{error.start}), which UTF-8 cannot encode (os.listdir and sys.argv give "
+                    "such strings for undecodable names); decode the bytes with "
+                    "errors='replace', or keep os.fsencode(name).hex()"
+                )
+    elif kind is int and item.bit_length() > _BIG_INT_BITS:
+        try:
+            str(item)
+        except ValueError:
+            return (
+                f"the int has more digits than Python converts to text "
+                f"(sys.get_int_max_str_digits() = {sys.get_int_max_str_digits()}); "
+                "return it as a hex str (hex(value)) or raise the limit"
+            )
+    return ""
+
+
+_INF = float("inf")
+# Below this many bits an int has fewer than 4,300 decimal digits (the default conversion
+# limit), so converting it cannot fail and is not even tried.
+_BIG_INT_BITS = 14_000
 
 
 def encode_context(context: Context, where: str = "", serializer: str = "json") -> bytes:
@@ -84,6 +160,8 @@ def encode_context(context: Context, where: str = "", serializer: str = "json") 
         return _encode_other(context, label, serializer)
     try:
         _check_value(context.storage, label)
+    except SelfReferencingValueError:
+        raise
     except NotJSONSerializableError:
         return _encode_other(context, label, serializer)
     document = {
@@ -93,7 +171,9 @@ def encode_context(context: Context, where: str = "", serializer: str = "json") 
         "time": context.time.isoformat(),
     }
     try:
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        return json.dumps(
+            document, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+        ).encode()
     except ValueError:  # an int too long for JSON text, a lone surrogate: tagged JSON keeps them
         return _encode_other(context, label, serializer)
 

@@ -198,6 +198,10 @@ class Runtime:
         compute(task, retry, outcome)
         task.errors = earlier
         self.finish(task, outcome)
+        if outcome.interrupt is not None:
+            # The task is Failed and reported; now the exit goes on to the caller of start().
+            self.stopped.set()
+            raise outcome.interrupt
         return task.current_context
 
     def run_chain(self, tasks: list[Task]) -> None:

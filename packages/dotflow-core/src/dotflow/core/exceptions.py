@@ -17,6 +17,7 @@ __all__ = [
     "NotJSONSerializableError",
     "NotPicklableError",
     "PickledResultError",
+    "SelfReferencingValueError",
     "StepImportError",
     "TaskTimeoutError",
     "WorkerDiedError",
@@ -127,6 +128,10 @@ class NotJSONSerializableError(DotflowError, TypeError):
             "convert it first (for example to a dict or str), or make the storage with "
             "serializer='pickle'"
         )
+
+
+class SelfReferencingValueError(NotJSONSerializableError):
+    """A task result that contains itself: no encoding can store it (tagged JSON included)."""
 
 
 class TaskTimeoutError(DotflowError, TimeoutError):

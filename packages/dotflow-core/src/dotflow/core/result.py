@@ -28,6 +28,7 @@ __all__ = [
     "converter",
     "make_task_result",
     "task_result",
+    "unencodable_marker",
 ]
 
 
@@ -121,14 +122,34 @@ def converter() -> cattrs.Converter:
 
 
 def _jsonable(value: Any) -> Any:
-    """``value`` if it is JSON data, else a JSON-ready stand-in that says what it was."""
+    """``value`` if it is standard JSON data, else a JSON-ready stand-in that says what it was.
+
+    Standard: no ``NaN``/``Infinity`` tokens and UTF-8 encodable, so ``to_json()`` (and the
+    CLI's ``--json``) is always a document any JSON parser reads.
+    """
     try:
-        json.dumps(value)
+        json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8")
     except (TypeError, ValueError):
-        return json.loads(
-            json.dumps(value, default=lambda o: {"type": type(o).__name__, "repr": repr(o)})
-        )
+        try:
+            shown = json.dumps(
+                value,
+                allow_nan=False,
+                ensure_ascii=False,
+                default=lambda o: {"type": type(o).__name__, "repr": repr(o)},
+            )
+            shown.encode("utf-8")
+            return json.loads(shown)
+        except ValueError as error:  # a cycle, NaN, a lone surrogate, an int too long for text
+            return unencodable_marker(error)
     return value
+
+
+def unencodable_marker(error: BaseException) -> dict[str, Any]:
+    """What a context that has no JSON form is replaced by, saying why."""
+    reason = str(error)
+    if "Circular reference" in reason:
+        reason = "the value contains itself (it is self-referencing)"
+    return {"unserializable": True, "reason": f"{type(error).__name__}: {reason}"[:500]}
 
 
 def _context_value(context: Context | None) -> Any:

@@ -284,6 +284,11 @@ class DotFlow:
                 callback(tasks=run.tasks)
             except Exception:
                 logger.exception("workflow callback %r failed", callback)
+            except BaseException as interrupt:  # sys.exit() or Ctrl-C in the callback
+                # Reports are flushed and the run marked done first (wait() must not hang);
+                # then the exit reaches the caller: start() or wait() re-raises it.
+                if run.error is None:
+                    run.error = interrupt
         call_adapter(config.notify.flush)
         call_adapter(config.server.flush)
         run._done.set()

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 from dotflow.abc.storage import Storage
-from dotflow.core.codec import decode_context, encode_context
+from dotflow.core.codec import check_key, decode_context, encode_context
 from dotflow.core.context import Context
 from dotflow.core.object_layout import SUFFIX, key_of, object_name
 from dotflow.core.serializers import check_serializer
@@ -82,14 +82,28 @@ class StorageFile(Storage):
         return decode_context(data, self.serializer, where=f"key {key!r}")
 
     def list_keys(self, prefix: str) -> list[str]:
-        if not self.path.is_dir():
+        # Only the folder the prefix names is walked ("wf/" -> {path}/wf): the root may hold
+        # many other workflows, and a fresh start must not cost time in proportion to them.
+        folder = self.path
+        base = prefix.rpartition("/")[0]
+        if base:
+            try:
+                folder = self.path / check_key(base)
+            except ValueError:  # not a key's folder: nothing this storage wrote is under it
+                return []
+        if not folder.is_dir():
             return []
         keys = []
-        for file in self.path.rglob("*" + SUFFIX):
-            # key_of leaves out what this storage did not write (temporary files start with ".").
-            key = key_of("", file.relative_to(self.path).as_posix())
-            if key is not None and key.startswith(prefix):
-                keys.append(key)
+        for parent, _, files in os.walk(folder):
+            for name in files:
+                if not name.endswith(SUFFIX):
+                    continue
+                relative = Path(parent, name).relative_to(self.path).as_posix()
+                # key_of leaves out what this storage did not write (temporary files start
+                # with ".").
+                key = key_of("", relative)
+                if key is not None and key.startswith(prefix):
+                    keys.append(key)
         return sorted(keys)
 
     def delete_prefix(self, prefix: str) -> int:

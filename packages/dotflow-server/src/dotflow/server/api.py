@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import threading
 import weakref
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -13,8 +14,9 @@ import requests
 
 from dotflow.abc.server import Server
 from dotflow.core.types.status import TERMINAL
-from dotflow.server.events import make_event
+from dotflow.server.events import CONTEXTS, degrade, make_event
 from dotflow.server.sender import RetryPolicy, Sender, SenderStats
+from dotflow.server.sequence import Sequences
 from dotflow.server.transport import HttpTransport, Secret
 
 if TYPE_CHECKING:
@@ -70,6 +72,15 @@ def _status(status: Any) -> str:
     return str(getattr(status, "value", status))
 
 
+def _unencodable_context(data: dict[str, Any]) -> str | None:
+    """The reason core gave for a context it had to replace (a cycle...), if any."""
+    for name in CONTEXTS:
+        value = data.get(name)
+        if isinstance(value, dict) and value.get("unserializable") is True:
+            return str(value.get("reason", "no JSON form"))
+    return None
+
+
 class ServerAPI(Server):
     """Reports workflow and task status to an HTTP backend, in order, without slowing the run.
 
@@ -116,6 +127,14 @@ class ServerAPI(Server):
                 f"{'an empty str' if isinstance(user_token, str) else type(user_token).__name__}"
             )
             raise ValueError(msg)
+        if any(ord(c) < 32 or ord(c) == 127 for c in user_token.strip()):
+            # It could not go into a header anyway, and the HTTP library's error would show it
+            # escaped (as 'a\\nb'), where redaction does not recognise it.
+            msg = (
+                "ServerAPI(user_token=...): the token contains a control character (a newline "
+                "or a tab?); copy it again without line breaks"
+            )
+            raise ValueError(msg)
         self.base_url = _check_url(base_url)
         for name, value in (
             ("timeout", timeout),
@@ -147,6 +166,8 @@ class ServerAPI(Server):
             max_queue=max_queue,
             put_timeout=float(put_timeout),
         )
+        self._ordering = threading.Lock()
+        self._sequences = Sequences()
         _live.add(self)
 
     def __repr__(self) -> str:
@@ -156,52 +177,93 @@ class ServerAPI(Server):
 
     def create_workflow(self, workflow: str) -> None:
         """Queue ``POST {base}/workflows`` with ``{"id": workflow}``."""
-        event = make_event(
+        self._report(
+            str(workflow),
             "POST",
             "/workflows",
             {"id": str(workflow)},
             evictable=False,
             label=f"create_workflow {workflow}",
         )
-        self._sender.put(event)
 
     def update_workflow(self, workflow: str, status: WorkflowStatus) -> None:
         """Queue ``PATCH {base}/workflows/{workflow}`` with ``{"status": status}``."""
         value = _status(status)
-        event = make_event(
+        self._report(
+            str(workflow),
             "PATCH",
             f"/workflows/{_segment(workflow)}",
             {"status": value},
             evictable=value not in TERMINAL,
             label=f"update_workflow {workflow} {value}",
         )
-        self._sender.put(event)
 
     def create_task(self, task: Task) -> None:
         """Queue ``POST {base}/workflows/{id}/tasks`` with the task's data (its id as ``id``)."""
         data = task.result(max_size=self.max_payload)
         data["id"] = data.pop("task_id")
-        event = make_event(
+        self._report(
+            str(task.workflow_id),
             "POST",
             f"/workflows/{_segment(task.workflow_id)}/tasks",
             data,
             evictable=False,
             label=f"create_task {task.task_id}",
         )
-        self._sender.put(event)
 
     def update_task(self, task: Task) -> None:
         """Queue ``PATCH {base}/workflows/{id}/tasks/{task_id}`` with the task's data."""
         data = task.result(max_size=self.max_payload)
         value = data["status"]
-        event = make_event(
+        self._report(
+            str(task.workflow_id),
             "PATCH",
             f"/workflows/{_segment(task.workflow_id)}/tasks/{_segment(task.task_id)}",
             data,
             evictable=value not in TERMINAL,
             label=f"update_task {task.task_id} {value}",
         )
-        self._sender.put(event)
+
+    def _report(
+        self,
+        workflow: str,
+        method: str,
+        path: str,
+        data: dict[str, Any],
+        *,
+        evictable: bool,
+        label: str,
+    ) -> None:
+        """Number the event, encode it (degraded if need be) and queue it, in emission order."""
+        reason = _unencodable_context(data)
+        with self._ordering:
+            sequence = self._sequences.next(workflow)
+            if reason is None:
+                try:
+                    event = make_event(
+                        method, path, data, evictable=evictable, label=label, sequence=sequence
+                    )
+                except ValueError as error:
+                    reason = f"{type(error).__name__}: {error}"
+            if reason is not None:
+                # The status must reach the backend even when the values cannot: they are
+                # replaced by a marker that says why, and the failure is counted and logged.
+                self._sender.count_unencodable()
+                logger.warning(
+                    "dotflow server: %s has no JSON form (%s); sent with its contexts replaced "
+                    "by a marker",
+                    label,
+                    reason,
+                )
+                event = make_event(
+                    method,
+                    path,
+                    degrade(data, reason),
+                    evictable=evictable,
+                    label=label,
+                    sequence=sequence,
+                )
+            self._sender.put(event)
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every queued event was sent or given up on, at most ``timeout`` seconds.
@@ -234,6 +296,9 @@ class ServerAPI(Server):
             self.flush()
 
     def _after_fork_in_child(self) -> None:
+        # Another thread may have held these locks at the fork: the child gets fresh ones.
+        self._ordering = threading.Lock()
+        self._sequences.after_fork_in_child()
         self._sender.after_fork_in_child()
         self._transport.reset()
 

@@ -15,9 +15,19 @@ if TYPE_CHECKING:
     from dotflow.server.events import Event
     from dotflow.server.transport import Reply
 
-__all__ = ["RetryPolicy", "Sender", "SenderStats"]
+__all__ = ["RetryPolicy", "Sender", "SenderStats", "cause_of"]
 
 logger = logging.getLogger(__name__)
+
+_QUEUE_FULL = "queue full"
+
+
+def cause_of(detail: str) -> str:
+    """The cause of a failed delivery, without the particulars (``"HTTP 401"``,
+    ``"connection failed"``, ``"no answer"``)."""
+    if detail.startswith("no answer"):
+        return "no answer"
+    return detail.partition(":")[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +63,10 @@ class SenderStats:
         failed: events given up on (rejected with a 4xx, or still failing after every attempt).
         dropped: events discarded because the queue was full.
         pending: events queued or being sent right now.
+        unencodable: events whose values had no JSON form (a cycle, a lone surrogate, NaN...):
+            they were sent with their contexts replaced by a marker saying why.
+        causes: why events were not delivered, as ``(cause, count)`` pairs in order of first
+            occurrence (``("HTTP 401", 8)``, ``("connection failed", 3)``, ``("queue full", 1)``).
     """
 
     enqueued: int
@@ -60,6 +74,8 @@ class SenderStats:
     failed: int
     dropped: int
     pending: int
+    unencodable: int = 0
+    causes: tuple[tuple[str, int], ...] = ()
 
 
 class Sender:
@@ -98,7 +114,9 @@ class Sender:
         # After an event exhausted its attempts the backend is taken as unreachable: later events
         # get one attempt each until one gets through, so a dead backend cannot hold the queue.
         self._unreachable = False
-        self._enqueued = self._sent = self._failed = self._dropped = 0
+        self._enqueued = self._sent = self._failed = self._dropped = self._unencodable = 0
+        # Why events were not delivered, counted per cause; each cause is logged once in full.
+        self._causes: dict[str, int] = {}
         self._abandoned_at = -1
 
     # -- the reporting side (the workflow's threads) ------------------------------------------
@@ -122,6 +140,7 @@ class Sender:
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         self._dropped += 1
+                        self._causes[_QUEUE_FULL] = self._causes.get(_QUEUE_FULL, 0) + 1
                         logger.warning(
                             "dotflow server queue is full (%s events); %s dropped",
                             len(self._queue),
@@ -139,6 +158,7 @@ class Sender:
             if queued.evictable:
                 del self._queue[index]
                 self._dropped += 1
+                self._causes[_QUEUE_FULL] = self._causes.get(_QUEUE_FULL, 0) + 1
                 logger.warning(
                     "dotflow server queue is full (%s events); dropped the older %s",
                     len(self._queue) + 1,
@@ -188,7 +208,20 @@ class Sender:
         """The counters right now."""
         with self._cond:
             pending = len(self._queue) + (self._inflight is not None)
-            return SenderStats(self._enqueued, self._sent, self._failed, self._dropped, pending)
+            return SenderStats(
+                self._enqueued,
+                self._sent,
+                self._failed,
+                self._dropped,
+                pending,
+                self._unencodable,
+                tuple(self._causes.items()),
+            )
+
+    def count_unencodable(self) -> None:
+        """Count an event sent with its values replaced by a marker (they had no JSON form)."""
+        with self._cond:
+            self._unencodable += 1
 
     def after_fork_in_child(self) -> None:
         """Start over empty: the parent still owns (and sends) the events queued before the fork."""
@@ -231,11 +264,12 @@ class Sender:
                 return "sent"
             if not reply.retryable:
                 self._unreachable = False
-                logger.error(
+                self._give_up(
+                    logging.ERROR,
+                    reply.detail,
                     "dotflow server rejected %s %s (%s); dropped",
                     event.method,
                     event.label,
-                    reply.detail,
                 )
                 return "failed"
             if attempt == attempts:
@@ -251,11 +285,32 @@ class Sender:
             if self._wakeup.wait(delay):
                 break
         self._unreachable = True
-        logger.warning(
+        self._give_up(
+            logging.WARNING,
+            reply.detail,
             "dotflow server: %s %s not delivered after %s attempt(s) (%s); dropped",
             event.method,
             event.label,
             attempt,
-            reply.detail,
         )
         return "failed"
+
+    def _give_up(self, level: int, detail: str, message: str, *args: object) -> None:
+        """Count an event given up on under its cause; log the first of each cause in full.
+
+        A wrong token or a dead backend fails every event the same way: one line says so (with
+        the backend's message), the others are counted for the summary (``stats().causes``).
+        """
+        cause = cause_of(detail)
+        with self._cond:
+            seen = self._causes.get(cause, 0)
+            self._causes[cause] = seen + 1
+        if seen:
+            logger.debug(message, *args, detail)
+        else:
+            logger.log(
+                level,
+                message + "; later events failing the same way are counted, not logged",
+                *args,
+                detail,
+            )

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import requests
 
+from dotflow.server.sequence import HEADER as SEQUENCE_HEADER
+
 if TYPE_CHECKING:
     from dotflow.server.events import Event
 
@@ -45,7 +47,8 @@ class Secret:
         if not self._value:
             return text
         if len(self._value) >= _MIN_ANYWHERE:
-            return text.replace(self._value, "***")
+            # Also the escaped form an error message may quote (repr shows "\n" as two chars).
+            return text.replace(self._value, "***").replace(repr(self._value)[1:-1], "***")
         return re.sub(rf"(?<![\w-]){re.escape(self._value)}(?![\w-])", "***", text)
 
     def __repr__(self) -> str:
@@ -73,6 +76,16 @@ class Reply:
     retryable: bool
     detail: str
     retry_after: float | None = None
+
+
+def _reason(error: BaseException) -> str:
+    """The operating system's reason inside a connection error (``[Errno 111] Connection
+    refused``), instead of urllib3's 400 characters of pool and URL details."""
+    text = str(error)
+    found = re.search(r"\[Errno -?\d+\][^'\")]*", text)
+    if found:
+        return found.group(0).strip()
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -124,6 +137,8 @@ class HttpTransport:
             "Content-Type": "application/json",
             "Accept": "application/json",
         }
+        if event.sequence:
+            headers[SEQUENCE_HEADER] = str(event.sequence)
         try:
             # No redirects: the token header would follow them to wherever they point.
             response = self._session.request(
@@ -139,7 +154,7 @@ class HttpTransport:
         except requests.Timeout:
             return Reply(False, True, f"no answer within {self.timeout}s")
         except requests.ConnectionError as error:
-            return Reply(False, True, "connection failed: " + self._token.redact(str(error)))
+            return Reply(False, True, "connection failed: " + self._token.redact(_reason(error)))
         except requests.RequestException as error:
             return Reply(False, False, self._token.redact(f"{type(error).__name__}: {error}"))
         code = response.status_code
@@ -151,7 +166,8 @@ class HttpTransport:
             return Reply(False, False, f"{detail}: redirected to {location}; use that as base_url")
         if code == 429 or code >= 500:
             return Reply(False, True, detail, _retry_after(response.headers.get("Retry-After")))
-        text = self._token.redact(response.text[:200].strip())
+        # One line: a pretty-printed JSON error must not spread a log record over several.
+        text = self._token.redact(" ".join(response.text[:200].split()))
         return Reply(False, False, f"{detail}: {text}" if text else detail)
 
     def reset(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from dotflow.core.task import Task
 
 __all__ = ["NotifyTelegram"]
+
+logger = logging.getLogger(__name__)
 
 _STATUS_NAMES = ", ".join(f"TypeStatus.{status.name}" for status in TypeStatus)
 
@@ -120,7 +123,10 @@ class NotifyTelegram(Notify):
         self.retries = retries
         self.flush_timeout = float(flush_timeout)
         self._token = token.strip()
-        self._courier = Courier(self._token, chat_id, self.base_url, self.timeout, retries)
+        self._courier: Courier | None = Courier(
+            self._token, chat_id, self.base_url, self.timeout, retries
+        )
+        self._warned = False
 
     def __repr__(self) -> str:
         wanted = (
@@ -134,9 +140,10 @@ class NotifyTelegram(Notify):
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # The delivery thread cannot be pickled; a copy (e.g. in a spawned process) gets its own.
-        args = (
-            self._token,
+        # The token is never pickled (a pickle is a file anyone may read). The copy keeps the
+        # settings and delivers nothing: dotflow-core notifies from the process that runs the
+        # workflow, never from a worker, so a copy only exists when something else pickles it.
+        settings = (
             self.chat_id,
             self.notification_type,
             self.show_result,
@@ -145,7 +152,7 @@ class NotifyTelegram(Notify):
             self.retries,
             self.flush_timeout,
         )
-        return (type(self), args)
+        return (_without_token, settings)
 
     def wants(self, status: TypeStatus) -> bool:
         """Whether a change to ``status`` is sent."""
@@ -154,6 +161,14 @@ class NotifyTelegram(Notify):
     def send(self, task: Task) -> None:
         """Queue a message about ``task``'s current status, if its status is wanted."""
         if not self.wants(task.status):
+            return
+        if self._courier is None:
+            if not self._warned:
+                self._warned = True
+                logger.warning(
+                    "NotifyTelegram: this is an unpickled copy, which has no token (a token is "
+                    "never pickled); build NotifyTelegram in this process to send from it"
+                )
             return
         self._courier.submit(build_message(task, self.show_result))
 
@@ -166,28 +181,55 @@ class NotifyTelegram(Notify):
         Returns:
             ``False`` when messages were still pending at the deadline (they keep going).
         """
+        if self._courier is None:
+            return True
         return self._courier.flush(self.flush_timeout if timeout is None else timeout)
 
     @property
     def delivered(self) -> int:
-        """Messages Telegram accepted so far."""
-        return self._courier.delivered
+        """Messages Telegram accepted so far (none by an unpickled copy, which cannot send)."""
+        return 0 if self._courier is None else self._courier.delivered
 
     @property
     def undelivered(self) -> int:
         """Messages given up (after their retries) or dropped so far; see :attr:`last_error`."""
-        return self._courier.undelivered
+        return 0 if self._courier is None else self._courier.undelivered
 
     @property
     def last_error(self) -> str | None:
         """Why the last undelivered message was not delivered (the token is never in it)."""
-        return self._courier.last_error
+        return None if self._courier is None else self._courier.last_error
 
     @property
     def pending(self) -> int:
         """Messages queued and not yet delivered or given up."""
-        return self._courier.pending
+        return 0 if self._courier is None else self._courier.pending
 
     def close(self, timeout: float | None = None) -> None:
         """Flush, then stop the delivery thread; later messages are dropped."""
-        self._courier.close(self.flush_timeout if timeout is None else timeout)
+        if self._courier is not None:
+            self._courier.close(self.flush_timeout if timeout is None else timeout)
+
+
+def _without_token(
+    chat_id: int | str,
+    notification_type: frozenset[TypeStatus] | None,
+    show_result: bool,
+    base_url: str | None,
+    timeout: float,
+    retries: int,
+    flush_timeout: float,
+) -> NotifyTelegram:
+    """An unpickled :class:`NotifyTelegram`: the settings, no token, no delivery."""
+    copy = NotifyTelegram.__new__(NotifyTelegram)
+    copy.chat_id = chat_id
+    copy.notification_type = notification_type
+    copy.show_result = show_result
+    copy.base_url = base_url
+    copy.timeout = timeout
+    copy.retries = retries
+    copy.flush_timeout = flush_timeout
+    copy._token = ""
+    copy._courier = None
+    copy._warned = False
+    return copy

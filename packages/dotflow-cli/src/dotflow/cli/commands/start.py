@@ -70,9 +70,24 @@ def _interrupted(reporting: Reporting) -> None:
 @click.command()
 @entry_options
 @output_options
+@click.option(
+    "--strict-report",
+    is_flag=True,
+    help="Managed mode: exit 3 when status reports could not be delivered to the server "
+    "(by default reporting never fails a run).",
+)
 @click.pass_context
-def start(ctx: click.Context, /, quiet: bool, as_json: bool, verbose: bool, **params: Any) -> None:
-    """Run a step or a workflow once, then exit 0, or 1 if a task failed (130 on Ctrl-C).
+def start(
+    ctx: click.Context,
+    /,
+    quiet: bool,
+    as_json: bool,
+    verbose: bool,
+    strict_report: bool,
+    **params: Any,
+) -> None:
+    """Run a step or a workflow once, then exit 0, or 1 if a task failed (130 on Ctrl-C; 3 with
+    --strict-report when managed-mode status reports were lost).
 
     \b
     dotflow start --step my_module.my_task
@@ -108,5 +123,12 @@ def start(ctx: click.Context, /, quiet: bool, as_json: bool, verbose: bool, **pa
         reporting.close()  # closing twice is harmless
     if as_json:
         click.echo(json.dumps(composed.workflow.result().to_dict(), indent=2, ensure_ascii=False))
+    from dotflow.cli.delivery import EXIT_NOT_REPORTED, delivery_summary
+
+    delivery = delivery_summary(composed.workflow.config.server)
+    if delivery is not None:
+        click.echo(delivery[0], err=True)
     if reporting.failed:
         ctx.exit(EXIT_FAILED)
+    if strict_report and delivery is not None:
+        ctx.exit(EXIT_NOT_REPORTED)

@@ -9,8 +9,13 @@ its pipe, and its task fails with the exit code or signal.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import pickle
+import signal
 import sys
+import threading
+import time
 from typing import TYPE_CHECKING, Any, cast
 
 from dotflow.abc.execution import Execution
@@ -31,7 +36,14 @@ __all__ = ["Parallel"]
 _RETRY = b"retry"
 
 
-def _worker(task: Task, conn: Connection) -> None:
+def _worker(task: Task, conn: Connection, parent: int, inherited: list[int]) -> None:
+    # A forked worker holds copies of the parent's reading ends: its own pipe's and those of
+    # the workers started before it. While any copy is open, a write to a pipe whose reader
+    # (the parent) died blocks forever once the pipe is full instead of failing.
+    for fd in inherited:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _exit_with_parent(parent)
     outcome = Outcome()
 
     def retry() -> None:
@@ -50,6 +62,41 @@ def _worker(task: Task, conn: Connection) -> None:
         conn.close()
     except (OSError, KeyboardInterrupt):  # the parent is gone or stopping: nothing to tell
         pass
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when the process that runs the workflow dies (even by SIGKILL).
+
+    Otherwise the worker would run to the end, and a resume started meanwhile would run the same
+    task a second time at once. Linux: the kernel sends SIGKILL (``PR_SET_PDEATHSIG``).
+    Elsewhere: a daemon thread checks the parent once per :data:`WATCH_INTERVAL`.
+    """
+    if sys.platform.startswith("linux") and _set_parent_death_signal():
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os._exit(1)
+        return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH_INTERVAL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="dotflow-parent-watch", daemon=True).start()
+
+
+#: Seconds between two checks of the parent by a worker where the kernel cannot tell it.
+WATCH_INTERVAL = 0.5
+_PR_SET_PDEATHSIG = 1
+
+
+def _set_parent_death_signal() -> bool:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
 
 
 def _context() -> Any:
@@ -92,9 +139,15 @@ class Parallel(Execution):
                     TypeStatus.IN_PROGRESS,
                     previous_context=Context(),
                 )
+                # Only a forked child shares this process's descriptors (and must close them).
+                inherited = (
+                    [reader.fileno(), *(r.fileno() for r in running)]
+                    if context.get_start_method() == "fork"
+                    else []
+                )
                 process = context.Process(
                     target=_worker,
-                    args=(job, writer),
+                    args=(job, writer, os.getpid(), inherited),
                     name=f"dotflow-task-{task.task_id}",
                     daemon=True,
                 )

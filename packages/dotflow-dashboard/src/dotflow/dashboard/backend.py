@@ -1,21 +1,27 @@
-"""Backend: the reference backend as an object tests and scripts start and stop."""
+"""Backend: an in-memory dashboard in a thread, for local watching and as a test double."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from dotflow.server.backend.faults import Faults
-from dotflow.server.backend.handler import BackendHTTPServer
-from dotflow.server.backend.store import Store
+from dotflow.dashboard.app import create_app
+from dotflow.dashboard.faults import Faults
+from dotflow.dashboard.server import ThreadedServer
+from dotflow.dashboard.settings import Settings
+from dotflow.dashboard.state import State
+from dotflow.dashboard.store import Store
 
 __all__ = ["Backend"]
 
 
 class Backend:
-    """An in-memory backend for the four ServerAPI endpoints, served from a thread.
+    """The dashboard on a free port of 127.0.0.1, with an in-memory database by default.
+
+    It accepts what ServerAPI sends, records every accepted write (:attr:`events`) and every
+    write request (:attr:`requests`), and can inject faults (:attr:`faults`). Reads are public
+    unless ``viewer_token`` is given.
 
     Args:
         host: the interface to listen on.
@@ -28,6 +34,11 @@ class Backend:
         delay: seconds to wait before handling write requests (the first ``delay_count`` ones,
             or all when ``delay_count`` is ``None``).
         delay_count: how many requests ``delay`` applies to.
+        db: the database URL (default ``memory``).
+        viewer_token: the token for pages and the read API (default: public reads).
+        max_events: how many events and idempotency keys to keep (the newest; memory stays
+            bounded however long it runs).
+        heartbeat: seconds between keep-alive comments on idle live streams.
     """
 
     def __init__(
@@ -42,48 +53,57 @@ class Backend:
         drop: int = 0,
         delay: float = 0.0,
         delay_count: int | None = None,
+        db: str = "memory",
+        viewer_token: str | None = None,
+        max_events: int | None = 10_000,
+        heartbeat: float = 15.0,
     ) -> None:
-        self.store = Store(strict=strict)
+        self.settings = Settings(
+            db=db,
+            runner_tokens=(token,) if token else (),
+            viewer_token=viewer_token,
+            public_read=viewer_token is None,
+            strict=strict,
+            record_events=True,
+            max_events=max_events,
+        )
         self.faults = Faults(fail, fail_status, drop, delay, delay_count)
+        self.store = Store(db, strict=strict, record_events=True, max_events=max_events)
+        self.app = create_app(
+            self.settings, store=self.store, faults=self.faults, heartbeat=heartbeat
+        )
+        self._state: State = self.app.state.dashboard
         self._address = (host, port)
-        self._token = token
-        self._server: BackendHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: ThreadedServer | None = None
 
     def __repr__(self) -> str:
-        state = self.url if self._server is not None else "stopped"
+        state = self._server.url if self._server is not None else "stopped"
         return f"<Backend {state}>"
 
     def start(self) -> Backend:
         """Listen and serve from a daemon thread; returns ``self``."""
-        if self._server is not None:
-            return self
-        self._server = BackendHTTPServer(self._address, self.store, self._token, self.faults)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="dotflow-backend",
-            daemon=True,
-        )
-        self._thread.start()
+        if self._server is None:
+            server = ThreadedServer(self.app, *self._address)
+            server.start()
+            self._server = server
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the socket."""
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(5)
-        self._server = None
-        self._thread = None
+        """Stop serving; the store stays readable until :meth:`close`."""
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def close(self) -> None:
+        """Stop serving and close the store."""
+        self.stop()
+        self.store.close()
 
     def __enter__(self) -> Backend:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        self.close()
 
     @property
     def url(self) -> str:
@@ -91,26 +111,20 @@ class Backend:
         if self._server is None:
             msg = "the backend is not running: call start() first"
             raise RuntimeError(msg)
-        host, port = self._server.server_address[:2]
-        if isinstance(host, bytes):
-            host = host.decode()
-        return f"http://{host}:{port}"
+        return self._server.url
 
     @property
     def events(self) -> list[dict[str, Any]]:
-        """Every accepted write (method, path, body, seq), in order of arrival."""
+        """Every accepted write (seq, method, path, body, received_at), in order of arrival."""
         return self.store.events()
 
     @property
     def requests(self) -> list[dict[str, Any]]:
         """Every write request that arrived, accepted or not (method, path, authorized)."""
-        if self._server is None:
-            return []
-        with self._server.requests_lock:
-            return list(self._server.requests)
+        return self._state.requests()
 
     def workflow(self, workflow_id: str) -> dict[str, Any] | None:
-        """What ``GET /workflows/{id}`` shows."""
+        """What ``GET /api/workflows/{id}`` shows."""
         return self.store.workflow(workflow_id)
 
     def wait_for(self, predicate: Callable[[Backend], bool], timeout: float = 10.0) -> bool:

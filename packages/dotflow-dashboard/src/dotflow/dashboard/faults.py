@@ -1,4 +1,4 @@
-"""Fault injection for tests: errors, slowness and dropped connections on the next requests."""
+"""Fault injection for tests: errors, slowness and dropped connections on the next writes."""
 
 from __future__ import annotations
 

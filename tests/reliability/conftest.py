@@ -1,0 +1,10 @@
+"""Reliability tests import their helpers (reliability_probe.py) by name, as users' code does."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = str(Path(__file__).resolve().parent)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
