@@ -13,19 +13,18 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from dotflow.abc.server import Server
-from dotflow.core.types.status import TERMINAL
 from dotflow.server.events import CONTEXTS, degrade, make_event
 from dotflow.server.sender import RetryPolicy, Sender, SenderStats
 from dotflow.server.sequence import Sequences
 from dotflow.server.transport import HttpTransport, Secret
+from dotflow.spi.model import TERMINAL
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import requests
 
-    from dotflow.core.task import Task
-    from dotflow.core.types.status import WorkflowStatus
+    from dotflow.spi.model import Task, WorkflowStatus
 
 __all__ = ["ServerAPI"]
 
