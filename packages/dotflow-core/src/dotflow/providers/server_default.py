@@ -114,6 +114,10 @@ class ServerDefault(Server):
             base_url, user_token = self._complete(base_url, user_token)
         self.delegate = _api_adapter(base_url, user_token, options)
         self.noop = False
+        if type(self).update_task is ServerDefault.update_task:
+            # Called for every status change of every task: the engine then reaches the adapter
+            # reporting over HTTP directly, not through this one.
+            self.update_task = self.delegate.update_task  # type: ignore[method-assign]
 
     @staticmethod
     def _complete(base_url: str | None, user_token: str | None) -> tuple[str, str]:

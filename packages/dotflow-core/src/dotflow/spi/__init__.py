@@ -17,6 +17,8 @@ module                    what it holds
 ``dotflow.spi.errors``    ``DotflowError`` and the errors adapters raise or catch
 ``dotflow.spi.execution`` the ``Runtime`` protocol an execution drives, ``compute``, ``Outcome``,
                           ``dump_outcome``, ``execution_for``, ``import_path``, ``Action``
+``dotflow.spi.delivery``  ``DeliveryQueue``: ordered, bounded, retried delivery from one
+                          daemon thread, for notifiers and servers (``RetryPolicy``, ``Attempt``)
 ``dotflow.spi.managed``   the managed-mode variables, ``read_managed``, ``environment_ignored``,
                           ``validate_workflow_id``
 ========================  ====================================================================
@@ -35,6 +37,13 @@ if TYPE_CHECKING:
         check_serializer,
         decode_context,
         encode_context,
+    )
+    from dotflow.spi.delivery import (
+        Attempt,
+        AttemptResult,
+        DeliveryQueue,
+        DeliveryStats,
+        RetryPolicy,
     )
     from dotflow.spi.errors import (
         AdapterNotFoundError,
@@ -93,6 +102,7 @@ if TYPE_CHECKING:
 
 _MODULES = {
     "codec": ("SERIALIZERS", "check_key", "check_serializer", "decode_context", "encode_context"),
+    "delivery": ("Attempt", "AttemptResult", "DeliveryQueue", "DeliveryStats", "RetryPolicy"),
     "errors": (
         "AdapterNotFoundError",
         "DotflowError",
@@ -160,8 +170,12 @@ __all__ = [
     "Action",
     "AdapterNotFoundError",
     "Adapters",
+    "Attempt",
+    "AttemptResult",
     "BucketNotConfiguredError",
     "Context",
+    "DeliveryQueue",
+    "DeliveryStats",
     "DotflowError",
     "ExecutionModeNotFoundError",
     "HalfConfiguredWarning",
@@ -174,6 +188,7 @@ __all__ = [
     "Outcome",
     "PickledResultError",
     "ProcessLocal",
+    "RetryPolicy",
     "Runtime",
     "StepImportError",
     "Task",

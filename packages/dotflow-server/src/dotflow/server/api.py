@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import logging
 import os
 import threading
@@ -164,6 +163,7 @@ class ServerAPI(Server):
             RetryPolicy(max_attempts, float(backoff_base), float(backoff_max)),
             max_queue=max_queue,
             put_timeout=float(put_timeout),
+            exit_flush_timeout=self.flush_timeout,
         )
         self._ordering = threading.Lock()
         self._sequences = Sequences()
@@ -290,24 +290,12 @@ class ServerAPI(Server):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _flush_at_exit(self) -> None:
-        if self._sender.needs_exit_flush():
-            self.flush()
-
     def _after_fork_in_child(self) -> None:
         # Another thread may have held these locks at the fork: the child gets fresh ones.
         self._ordering = threading.Lock()
         self._sequences.after_fork_in_child()
-        self._sender.after_fork_in_child()
+        # (The sender, a delivery queue, is reset by the queue's own at-fork hook.)
         self._transport.reset()
-
-
-def _flush_all_at_exit() -> None:
-    for api in list(_live):
-        try:
-            api._flush_at_exit()
-        except Exception:  # exiting anyway: report, never raise
-            logger.exception("dotflow server: flushing at exit failed")
 
 
 def _reset_all_in_child() -> None:
@@ -315,6 +303,5 @@ def _reset_all_in_child() -> None:
         api._after_fork_in_child()
 
 
-atexit.register(_flush_all_at_exit)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_reset_all_in_child)
