@@ -212,9 +212,14 @@ class DeliveryQueue(Generic[T]):
             result.detail,
         )
 
+    def on_thread_exit(self) -> None:
+        """The queue's thread ends (after :meth:`close`); release what it held."""
+        return None
+
     def on_dropped(self, item: T, reason: str) -> None:
         """``item`` was dropped without an attempt: ``reason`` is ``"closed"``, ``"full"``
-        (it found no room) or ``"evicted"`` (a newer item took its place)."""
+        (it found no room) or ``"evicted"`` (a newer item took its place). Called with the
+        queue's lock held."""
         logger.warning("%s: %s dropped (queue %s)", self.name, self.describe(item), reason)
 
     # -- the reporting side (the workflow's threads) -------------------------------------------
@@ -286,12 +291,16 @@ class DeliveryQueue(Generic[T]):
             return pending and self._enqueued != self._abandoned_at
 
     def close(self, timeout: float | None) -> bool:
-        """Flush, then stop the thread; later items are dropped."""
+        """Flush, then stop the thread (waiting for it at most ``timeout`` more seconds);
+        later items are dropped."""
         delivered = self.flush(timeout)
         with self._cond:
             self._closed = True
             self._wakeup.set()
             self._cond.notify_all()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
         return delivered
 
     @property
@@ -332,7 +341,7 @@ class DeliveryQueue(Generic[T]):
                 while not self._queue and not self._closed:
                     self._cond.wait()
                 if not self._queue:
-                    return
+                    break
                 item = self._queue.popleft()
                 self._inflight.append(item)
                 self._cond.notify_all()
@@ -348,6 +357,10 @@ class DeliveryQueue(Generic[T]):
                 else:
                     self._failed += 1
                 self._cond.notify_all()
+        try:
+            self.on_thread_exit()
+        except Exception:
+            logger.exception("%s: releasing the thread's resources failed", self.name)
 
     def _deliver(self, item: T) -> bool:
         policy = self.policy
