@@ -65,5 +65,5 @@ def test_a_self_referencing_result_fails_its_task_at_once(tmp_path: Path) -> Non
     run = workflow.start(mode="dask")
     (task,) = run.tasks
     assert task.status is TypeStatus.FAILED
-    assert task.errors[-1].exception == "NotJSONSerializableError"
+    assert task.errors[-1].exception == "SelfReferencingValueError"  # a NotJSONSerializableError
     assert "self-referencing" in task.errors[-1].message

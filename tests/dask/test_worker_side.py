@@ -29,7 +29,9 @@ returned = values | st.builds(
 
 
 def _on_worker(value: Any, previous: Context | bytes = Context(), **kwargs: Any) -> bytes:
-    return run_task("dask_steps:echo", 3, "wf", "g", Context(value), previous, **kwargs)
+    initial = Context()
+    initial.storage = value  # as is: Context(value) would unwrap a value that is a Context
+    return run_task("dask_steps:echo", 3, "wf", "g", initial, previous, **kwargs)
 
 
 @given(returned)
