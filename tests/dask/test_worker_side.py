@@ -40,9 +40,7 @@ def test_the_worker_builds_the_context_the_runtime_would(value: Any) -> None:
     assert not outcome.failed
     worker_context = outcome.value
     local = Task(3, "wf", steps.echo)
-    # What echo returns: its initial context's value (a Context given as a context's value is
-    # unwrapped, so the step never sees ``value`` itself when it is a Context).
-    Runtime(Config()).finish(local, Outcome(value=Context(value).storage))
+    Runtime(Config()).finish(local, Outcome(value=value))
     expected = local.current_context
     assert isinstance(worker_context, Context)
     assert (worker_context.storage, worker_context.task_id, worker_context.workflow_id) == (
