@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dotflow.core import object_store
+from dotflow.spi import objects as object_store
 
 __all__ = ["BucketNotConfiguredError", "S3StorageError"]
 

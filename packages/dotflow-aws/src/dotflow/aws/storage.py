@@ -17,7 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from dotflow.aws.client import build_client, make_config
 from dotflow.aws.errors import BucketNotConfiguredError, S3StorageError
-from dotflow.core.object_store import ObjectStorage
+from dotflow.spi.objects import ObjectStorage
 
 __all__ = ["StorageS3"]
 

@@ -18,7 +18,7 @@ from dotflow.cli.loading import load_factory, load_object, load_step
 if TYPE_CHECKING:
     from dotflow import Config, DotFlow
     from dotflow.abc import Server
-    from dotflow.core.managed import ManagedEnvironment
+    from dotflow.spi.managed import ManagedEnvironment
 
 __all__ = ["Composed", "RunOptions", "compose"]
 
@@ -71,7 +71,7 @@ class RunOptions:
             msg = f"--dask-address applies to --mode dask, not --mode {self.mode}"
             raise BadInput(msg)
         from dotflow.core import registry
-        from dotflow.core.exceptions import AdapterNotFoundError
+        from dotflow.spi.errors import AdapterNotFoundError
 
         try:
             return registry.load("execution", "dask")(address=self.dask_address)
@@ -111,7 +111,7 @@ def _server(managed: ManagedEnvironment) -> Server | None:
     if managed.base_url is None:
         return None
     from dotflow.core import registry
-    from dotflow.core.exceptions import AdapterNotFoundError
+    from dotflow.spi.errors import AdapterNotFoundError
 
     try:
         cls = registry.load("server", "api")
@@ -134,8 +134,8 @@ def _resume_id(options: RunOptions) -> str | None:
     """With ``--resume`` and no id, a ``--step`` run is named after its step, so reruns match."""
     if not options.resume or options.step is None:
         return None
-    from dotflow.core.exceptions import InvalidWorkflowIdError
-    from dotflow.core.ids import validate_workflow_id
+    from dotflow.spi.errors import InvalidWorkflowIdError
+    from dotflow.spi.managed import validate_workflow_id
 
     try:
         return validate_workflow_id(options.step.replace(":", "."))
@@ -196,7 +196,7 @@ def _rebind(workflow: DotFlow, config: Config, workflow_id: str | None) -> DotFl
 
 def compose(options: RunOptions) -> Composed:
     """The workflow ``options`` describe, with the adapters they and the environment select."""
-    from dotflow.providers.server_default import environment_ignored
+    from dotflow.spi.managed import environment_ignored
 
     # The server variables are read here, once: a ServerDefault() made by a factory (or at
     # import of a step's module) must not report on its own, under an id the run will not use.
@@ -207,8 +207,7 @@ def compose(options: RunOptions) -> Composed:
 def _compose(options: RunOptions) -> Composed:
     from dotflow import Config, DotFlow
     from dotflow.cli.storages import build_storage, local_folder
-    from dotflow.core.ids import validate_workflow_id
-    from dotflow.core.managed import read_managed
+    from dotflow.spi.managed import read_managed, validate_workflow_id
 
     _check_entry(options)
     managed = read_managed()

@@ -3,7 +3,7 @@
 ``DOTFLOW_<STORAGE>_<PARAMETER>`` (``DOTFLOW_S3_BUCKET``, ``DOTFLOW_GCS_PROJECT``,
 ``DOTFLOW_FILE_PATH`` ...) is given to the selected storage's constructor as ``parameter``.
 Managed mode (``WORKFLOW_ID``, the server URL and token) is read by
-:func:`dotflow.core.managed.read_managed`.
+:func:`dotflow.spi.managed.read_managed`.
 """
 
 from __future__ import annotations

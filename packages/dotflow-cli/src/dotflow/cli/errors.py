@@ -53,7 +53,7 @@ class RunFailed(click.ClickException):
 
 def translate(error: BaseException) -> click.ClickException:
     """The CLI error for an exception that escaped a command."""
-    from dotflow.core.exceptions import DotflowError
+    from dotflow.spi.errors import DotflowError
 
     if isinstance(error, DotflowError):
         return BadInput(str(error))

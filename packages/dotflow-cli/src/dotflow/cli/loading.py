@@ -28,8 +28,8 @@ def load_object(path: str, what: str) -> Any:
         path: the dotted path.
         what: what the path should name, for the error message (``"step"``, ``"callback"`` ...).
     """
-    from dotflow.core.exceptions import StepImportError
-    from dotflow.core.imports import import_path
+    from dotflow.spi.errors import StepImportError
+    from dotflow.spi.execution import import_path
 
     cwd_importable()
     try:
@@ -44,8 +44,8 @@ def load_object(path: str, what: str) -> Any:
 
 def load_step(path: str) -> Any:
     """The ``@action`` step (or class with ``@action`` methods) at ``path``."""
-    from dotflow.core.action import Action, is_class_step
     from dotflow.core.exceptions import NotAnActionError
+    from dotflow.spi.execution import Action, is_class_step
 
     step = load_object(path, "--step")
     if not isinstance(step, Action) and not (isinstance(step, type) and is_class_step(step)):

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from dotflow.core.types.status import TERMINAL
+from dotflow.spi.model import TERMINAL
 
 __all__ = ["LogReader", "normalise_status"]
 

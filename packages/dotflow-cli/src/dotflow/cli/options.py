@@ -30,7 +30,7 @@ class AdapterName(click.ParamType):  # type: ignore[type-arg]  # generic in rece
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from dotflow.core import registry
-        from dotflow.core.exceptions import AdapterNotFoundError
+        from dotflow.spi.errors import AdapterNotFoundError
 
         name = str(value)
         try:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from dotflow.abc import Notify
-from dotflow.core.types.status import TERMINAL, TypeStatus
+from dotflow.spi.model import TERMINAL, TypeStatus
 
 if TYPE_CHECKING:
     from dotflow import Task, WorkflowRun

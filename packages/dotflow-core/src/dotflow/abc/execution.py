@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from dotflow.core.engine import Runtime
+    from dotflow.abc.runtime import Runtime
     from dotflow.core.task import Task
 
 __all__ = ["Execution"]

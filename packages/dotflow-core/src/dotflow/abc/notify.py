@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from dotflow.core.task import Task
@@ -22,8 +22,17 @@ class Notify(ABC):
     ``send``, works unchanged: its ``send`` calls that hook.
     """
 
+    #: ``True`` for an adapter that sends nothing: the engine then never calls ``send``. A
+    #: subclass that defines its own ``send`` (or ``hook_status_task``) without setting ``noop``
+    #: is taken to send something, even below a no-op class.
+    noop: ClassVar[bool] = False
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "noop" not in cls.__dict__ and (
+            "send" in cls.__dict__ or "hook_status_task" in cls.__dict__
+        ):
+            cls.noop = False
         # Runs before ABCMeta collects the abstract methods, so the adapted class is concrete.
         if callable(getattr(cls, "hook_status_task", None)) and getattr(
             cls.send, "__isabstractmethod__", False

@@ -6,9 +6,31 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from dotflow.core.workflow import WorkflowRun
+    from dotflow.core.types.status import WorkflowStatus
 
-__all__ = ["Schedulable", "Scheduler"]
+__all__ = ["Run", "Schedulable", "Scheduler"]
+
+
+class Run(Protocol):
+    """One run of a workflow, as a scheduler sees it (a ``dotflow.WorkflowRun``)."""
+
+    @property
+    def workflow_id(self) -> str:
+        """The id of the workflow this run belongs to."""
+        ...
+
+    @property
+    def status(self) -> WorkflowStatus:
+        """In progress until the run finishes, then Completed or Failed."""
+        ...
+
+    def done(self) -> bool:
+        """Whether the run has finished."""
+        ...
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the run to finish; ``False`` if ``timeout`` passed first."""
+        ...
 
 
 class Schedulable(Protocol):
@@ -22,7 +44,7 @@ class Schedulable(Protocol):
         """The id of the workflow every run belongs to."""
         ...
 
-    def start(self, *args: Any, **kwargs: Any) -> WorkflowRun:
+    def start(self, *args: Any, **kwargs: Any) -> Run:
         """Start one run with the scheduler's ``kwargs``; return its handle."""
         ...
 

@@ -19,8 +19,6 @@ from dotflow.core.context import Context
 from dotflow.core.guard import call_adapter
 from dotflow.core.task import TaskError
 from dotflow.core.types.status import TypeStatus
-from dotflow.providers.notify_default import NotifyDefault
-from dotflow.providers.server_default import ServerDefault
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -57,17 +55,16 @@ class Runtime:
         self.interrupted: BaseException | None = None
         self._cut: set[int] = set()  # id() of the tasks interrupt() stopped
         self._lock = threading.Lock()
-        # The built-in notify adapter and a ServerDefault without a backend do nothing: calling
-        # them for every status change of every task would only cost time, so they are left out
-        # once, here. A ServerDefault with a backend is skipped over to the adapter it delegates to.
+        # Adapters marked ``noop`` (the default notifier, a default server without a backend) do
+        # nothing: calling them for every status change of every task would only cost time, so
+        # they are left out once, here. (getattr: Config also takes duck-typed adapters.)
         notify, server = config.notify, config.server
-        self._notify = None if type(notify).send is NotifyDefault.send else notify.send
-        self._server: Callable[[Task], None] | None = server.update_task
-        if (
-            isinstance(server, ServerDefault)
-            and type(server).update_task is ServerDefault.update_task
-        ):
-            self._server = None if server.delegate is None else server.delegate.update_task
+        self._notify: Callable[[Task], None] | None = (
+            None if getattr(notify, "noop", False) else notify.send
+        )
+        self._server: Callable[[Task], None] | None = (
+            None if getattr(server, "noop", False) else server.update_task
+        )
         self._log_info = config.log.info
         self._log_error = config.log.error
         self._log_warning = config.log.warning

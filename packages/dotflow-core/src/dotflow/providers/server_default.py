@@ -87,6 +87,10 @@ class ServerDefault(Server):
             api adapter refuses a value.
     """
 
+    #: Without a backend it reports nothing, so the engine skips it; ``__init__`` clears this
+    #: for an instance that names a backend.
+    noop = True
+
     def __init__(
         self, base_url: str | None = None, user_token: str | None = None, **options: Any
     ) -> None:
@@ -109,6 +113,11 @@ class ServerDefault(Server):
         elif base_url is None or user_token is None:
             base_url, user_token = self._complete(base_url, user_token)
         self.delegate = _api_adapter(base_url, user_token, options)
+        self.noop = False
+        if type(self).update_task is ServerDefault.update_task:
+            # Called for every status change of every task: the engine then reaches the adapter
+            # reporting over HTTP directly, not through this one.
+            self.update_task = self.delegate.update_task  # type: ignore[method-assign]
 
     @staticmethod
     def _complete(base_url: str | None, user_token: str | None) -> tuple[str, str]:

@@ -11,9 +11,9 @@ from typing import Any
 import attrs
 
 from dotflow.abc.scheduler import Schedulable, Scheduler
-from dotflow.core.types.status import WorkflowStatus
 from dotflow.cron.expression import parse_cron
 from dotflow.cron.signals import GracefulSignals
+from dotflow.spi.model import WorkflowStatus
 
 __all__ = ["OVERLAP_POLICIES", "CronStats", "SchedulerCron"]
 
@@ -345,6 +345,6 @@ class SchedulerCron(Scheduler):
 def _check_mode(mode: Any) -> None:
     """Fail before scheduling, not at every tick, when ``mode`` names no execution mode."""
     if mode is not None:
-        from dotflow.core.workflow import execution_for
+        from dotflow.spi.execution import execution_for
 
         execution_for(mode)

@@ -36,18 +36,17 @@ from typing import TYPE_CHECKING, Any
 
 from distributed import KilledWorker
 
-from dotflow.core.attempts import Outcome
-from dotflow.core.context import Context
-from dotflow.core.types.status import TypeStatus
 from dotflow.dask.errors import WorkerLostError
 from dotflow.dask.worker import SKIPPED, run_task, stop_run
+from dotflow.spi.execution import Outcome
+from dotflow.spi.model import Context, TypeStatus
 
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-    from dotflow.core.engine import Runtime
-    from dotflow.core.task import Task
+    from dotflow.abc import Runtime
     from dotflow.dask.shipping import StepPayload
+    from dotflow.spi.model import Task
 
 __all__ = ["RETRY_TOPIC", "Driver"]
 

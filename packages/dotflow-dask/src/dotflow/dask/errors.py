@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dotflow.core.exceptions import DotflowError
+from dotflow.spi.errors import DotflowError
 
 __all__ = [
     "DaskConnectionError",

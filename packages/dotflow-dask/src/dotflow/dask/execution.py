@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
     from distributed import Client
 
-    from dotflow.core.engine import Runtime
-    from dotflow.core.task import Task
+    from dotflow.abc import Runtime
+    from dotflow.spi.model import Task
 
 __all__ = ["ADDRESS_ENV", "ExecutionDask"]
 

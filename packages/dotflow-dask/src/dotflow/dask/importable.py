@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dotflow.core.exceptions import StepImportError
-from dotflow.core.imports import import_path
+from dotflow.spi.errors import StepImportError
+from dotflow.spi.execution import import_path
 
 __all__ = ["reference_or_reason"]
 

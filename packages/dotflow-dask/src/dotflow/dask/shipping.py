@@ -16,10 +16,9 @@ from typing import Any
 
 import cloudpickle  # type: ignore[import-untyped]  # ships no type information
 
-from dotflow.core.action import Action
-from dotflow.core.imports import import_path
 from dotflow.dask.errors import StepNotSerializableError
 from dotflow.dask.importable import reference_or_reason
+from dotflow.spi.execution import Action, import_path
 
 __all__ = ["StepPayload", "load_step", "step_payload"]
 

@@ -19,12 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from dotflow.core.attempts import Outcome, compute, task_error
-from dotflow.core.context import Context
-from dotflow.core.execution.transfer import dump_outcome
-from dotflow.core.task import Task
-from dotflow.core.types.status import TypeStatus
 from dotflow.dask.shipping import StepPayload, load_step
+from dotflow.spi.execution import Outcome, compute, dump_outcome, task_error
+from dotflow.spi.model import Context, Task, TypeStatus
 
 if TYPE_CHECKING:
     from collections.abc import Callable

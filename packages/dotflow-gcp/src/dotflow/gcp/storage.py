@@ -16,9 +16,9 @@ from google.api_core.exceptions import GoogleAPICallError, NotFound, RetryError
 from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError
 from google.cloud import storage
 
-from dotflow.core.object_store import ObjectStorage
 from dotflow.gcp.client import build_client, make_retry
 from dotflow.gcp.errors import BucketNotConfiguredError, GCSStorageError
+from dotflow.spi.objects import ObjectStorage
 
 __all__ = ["StorageGCS"]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import logging
 import os
 import threading
@@ -13,19 +12,18 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from dotflow.abc.server import Server
-from dotflow.core.types.status import TERMINAL
 from dotflow.server.events import CONTEXTS, degrade, make_event
 from dotflow.server.sender import RetryPolicy, Sender, SenderStats
 from dotflow.server.sequence import Sequences
 from dotflow.server.transport import HttpTransport, Secret
+from dotflow.spi.model import TERMINAL
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import requests
 
-    from dotflow.core.task import Task
-    from dotflow.core.types.status import WorkflowStatus
+    from dotflow.spi.model import Task, WorkflowStatus
 
 __all__ = ["ServerAPI"]
 
@@ -165,6 +163,7 @@ class ServerAPI(Server):
             RetryPolicy(max_attempts, float(backoff_base), float(backoff_max)),
             max_queue=max_queue,
             put_timeout=float(put_timeout),
+            exit_flush_timeout=self.flush_timeout,
         )
         self._ordering = threading.Lock()
         self._sequences = Sequences()
@@ -291,24 +290,12 @@ class ServerAPI(Server):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _flush_at_exit(self) -> None:
-        if self._sender.needs_exit_flush():
-            self.flush()
-
     def _after_fork_in_child(self) -> None:
         # Another thread may have held these locks at the fork: the child gets fresh ones.
         self._ordering = threading.Lock()
         self._sequences.after_fork_in_child()
-        self._sender.after_fork_in_child()
+        # (The sender, a delivery queue, is reset by the queue's own at-fork hook.)
         self._transport.reset()
-
-
-def _flush_all_at_exit() -> None:
-    for api in list(_live):
-        try:
-            api._flush_at_exit()
-        except Exception:  # exiting anyway: report, never raise
-            logger.exception("dotflow server: flushing at exit failed")
 
 
 def _reset_all_in_child() -> None:
@@ -316,6 +303,5 @@ def _reset_all_in_child() -> None:
         api._after_fork_in_child()
 
 
-atexit.register(_flush_all_at_exit)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_reset_all_in_child)

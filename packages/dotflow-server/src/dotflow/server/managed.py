@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
-from dotflow.core.managed import (
+from dotflow.server.api import ServerAPI
+from dotflow.spi.managed import (
     TOKEN_VARIABLES,
     URL_VARIABLES,
     WORKFLOW_ID_VARIABLE,
     HalfConfiguredWarning,
     read_managed,
 )
-from dotflow.server.api import ServerAPI
 
 if TYPE_CHECKING:
     from dotflow import Config, DotFlow
@@ -66,7 +66,7 @@ def managed_settings(environ: Mapping[str, str] | None = None, **options: Any) -
         warnings.warn(env.warning, HalfConfiguredWarning, stacklevel=2)
     workflow_id = env.workflow_id
     if workflow_id is not None:
-        from dotflow.core.ids import validate_workflow_id
+        from dotflow.spi.managed import validate_workflow_id
 
         workflow_id = validate_workflow_id(workflow_id)
     if env.base_url is None or env.user_token is None:
@@ -94,7 +94,7 @@ def managed_workflow(
 
     settings = managed_settings(environ, **options)
     if config is None:
-        from dotflow.providers.server_default import environment_ignored
+        from dotflow.spi.managed import environment_ignored
 
         with environment_ignored():  # ``environ`` alone says where to report
             config = Config()

@@ -10,10 +10,10 @@ import html
 import json
 from typing import TYPE_CHECKING, Any
 
-from dotflow.core.types.status import TypeStatus
+from dotflow.spi.model import TypeStatus
 
 if TYPE_CHECKING:
-    from dotflow.core.task import Task
+    from dotflow.spi.model import Task
 
 __all__ = ["PARSE_MODE", "RESULT_LIMIT", "TEXT_LIMIT", "build_message", "clip"]
 

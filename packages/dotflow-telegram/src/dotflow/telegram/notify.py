@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from dotflow.abc.notify import Notify
-from dotflow.core.types.status import TypeStatus
+from dotflow.spi.model import TypeStatus
 from dotflow.telegram.courier import Courier
 from dotflow.telegram.message import build_message
 
 if TYPE_CHECKING:
-    from dotflow.core.task import Task
+    from dotflow.spi.model import Task
 
 __all__ = ["NotifyTelegram"]
 

@@ -94,7 +94,7 @@ def log(
     dotflow log --json | jq .error
     """
     from dotflow.cli.logread import LogReader
-    from dotflow.core.ids import validate_workflow_id
+    from dotflow.spi.managed import validate_workflow_id
 
     if workflow_id is not None:
         workflow_id = validate_workflow_id(workflow_id)

@@ -23,7 +23,7 @@ __all__ = ["schedule"]
 
 def _scheduler(cron: str, overlap: str, max_runs: int | None, timezone: str | None) -> Scheduler:
     from dotflow.core import registry
-    from dotflow.core.exceptions import AdapterNotFoundError
+    from dotflow.spi.errors import AdapterNotFoundError
 
     try:
         cls = registry.load("scheduler", "cron")

@@ -29,7 +29,7 @@ from dotflow.core.types.status import TypeStatus
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-    from dotflow.core.engine import Runtime
+    from dotflow.abc.runtime import Runtime
 
 __all__ = ["Parallel"]
 

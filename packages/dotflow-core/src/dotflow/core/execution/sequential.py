@@ -9,7 +9,7 @@ from dotflow.abc.execution import Execution
 from dotflow.core.execution.threads import run_in_threads
 
 if TYPE_CHECKING:
-    from dotflow.core.engine import Runtime
+    from dotflow.abc.runtime import Runtime
     from dotflow.core.task import Task
 
 __all__ = ["Sequential", "SequentialGroup"]
