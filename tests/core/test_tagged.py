@@ -242,3 +242,15 @@ def test_pickle_serializer_keeps_objects_and_json_storages_refuse_to_unpickle(
 def test_an_unknown_serializer_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown serializer 'yaml': use 'json'"):
         StorageFile(serializer="yaml")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["\ud800\udc00", "pair \ud83d\ude00 and lone \udce9", {"\ud800\udc00": 1}, ["\udfff\ud800"]],
+)
+def test_surrogate_code_points_come_back_as_they_were(value: object) -> None:
+    # Two surrogates that look like a pair, written as \u escapes, would be read back as one
+    # character: such strs are kept as bytes instead.
+    data = encode_context(Context(value, task_id=1, workflow_id="wf"))
+    data.decode("utf-8")
+    assert decode_context(data).storage == value

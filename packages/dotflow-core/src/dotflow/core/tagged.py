@@ -2,9 +2,10 @@
 
 A storage document whose value is plain JSON is written as it always was. Only a value holding a
 tuple, set, frozenset, bytes, bytearray, Decimal, UUID, date, time, datetime, timedelta, a
-non-finite float, an integer too long for JSON text, or a dict whose keys are not all ``str`` is
-written tagged, and its document says so (``"encoding": "tagged"``), so a plain document is never
-read as a tagged one.
+non-finite float, an integer too long for JSON text, a str holding surrogate code points
+(``{"$str": base64}``: its UTF-8 bytes with ``surrogatepass``), or a dict whose keys are not all
+``str`` is written tagged, and its document says so (``"encoding": "tagged"``), so a plain
+document is never read as a tagged one.
 
 A tag is an object with one key that starts with ``$``: ``{"$tuple": [1, 2]}``,
 ``{"$datetime": "2024-05-01T12:00:00+00:00"}`` (MongoDB's extended JSON works the same way). A
@@ -81,8 +82,17 @@ def _clock(value: datetime | time) -> Any:
     return [value.replace(tzinfo=None, fold=0).isoformat(), value.fold, _zone(value.tzinfo)]
 
 
+def _has_surrogate(text: str) -> bool:
+    # A str with surrogate code points (a lone one from os.listdir, or two that look like a
+    # pair) cannot go through JSON text as is: a pair written as two \u escapes is read back as
+    # one character. Such a str is written as its UTF-8 bytes with "surrogatepass", in base64.
+    return not text.isascii() and any("\ud800" <= char <= "\udfff" for char in text)
+
+
 def _encode(value: Any, active: set[int]) -> Any:
     kind = type(value)
+    if kind is str and _has_surrogate(value):
+        return {"$str": _b64(value.encode("utf-8", "surrogatepass"))}
     if kind in _SCALARS:
         return value
     if kind is int:
@@ -114,7 +124,7 @@ def _encode(value: Any, active: set[int]) -> Any:
 
 
 def _encode_dict(value: dict[Any, Any], active: set[int]) -> Any:
-    if all(type(key) is str for key in value) and not (
+    if all(type(key) is str and not _has_surrogate(key) for key in value) and not (
         len(value) == 1 and next(iter(value)).startswith("$")
     ):
         return {key: _encode(item, active) for key, item in value.items()}
@@ -192,6 +202,8 @@ def _decode_tag(tag: str, data: Any) -> Any:
         return _decode_clock(time, data)
     if tag == "$timedelta":
         return timedelta(days=data[0], seconds=data[1], microseconds=data[2])
+    if tag == "$str":
+        return base64.b64decode(data).decode("utf-8", "surrogatepass")
     if tag == "$float":
         return float(data)
     if tag == "$int":
