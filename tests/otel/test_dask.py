@@ -30,6 +30,11 @@ def _cluster() -> Iterator[str]:
     try:
         yield cluster.scheduler_address
     finally:
+        from dotflow.dask import ExecutionDask
+
+        # dotflow keeps its connection to an address for later runs: close it before the
+        # cluster, or it keeps trying to reconnect until the interpreter exits.
+        ExecutionDask(cluster.scheduler_address).close()
         cluster.close()
 
 
