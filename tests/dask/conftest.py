@@ -33,6 +33,11 @@ def dask_cluster() -> Iterator[LocalCluster]:
     try:
         yield cluster
     finally:
+        from dotflow.dask import ExecutionDask
+
+        # dotflow keeps its connection to an address for later runs: close it before the
+        # cluster, or it keeps trying to reconnect until the interpreter exits.
+        ExecutionDask(cluster.scheduler_address).close()
         cluster.close()
 
 
